@@ -1,0 +1,29 @@
+package org.cxrtriage.dicom.scp;
+
+import java.io.IOException;
+import java.io.OutputStream;
+
+/** The A-ASSOCIATE-RJ answers we give ourselves (PS3.8 9.3.4, Table 9-21). */
+enum AssociateReject {
+    /** Permanent, by the service user: calling AE title not recognised. */
+    CALLING_AE_NOT_RECOGNISED(1, 1, 3),
+    /** Permanent, by the service user: called AE title not recognised. */
+    CALLED_AE_NOT_RECOGNISED(1, 1, 7),
+    /** Transient, by the service provider (presentation): local limit exceeded. */
+    TOO_MANY_ASSOCIATIONS(2, 3, 2);
+
+    private final int result;
+    private final int source;
+    private final int reason;
+
+    AssociateReject(int result, int source, int reason) {
+        this.result = result;
+        this.source = source;
+        this.reason = reason;
+    }
+
+    void writeTo(OutputStream out) throws IOException {
+        out.write(new byte[] {0x03, 0, 0, 0, 0, 4, 0, (byte) result, (byte) source, (byte) reason});
+        out.flush();
+    }
+}

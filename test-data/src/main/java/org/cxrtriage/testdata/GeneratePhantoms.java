@@ -1,0 +1,37 @@
+package org.cxrtriage.testdata;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Command line: {@code GeneratePhantoms OUT_DIR COUNT [SIZE] [STUDIES]} writes COUNT explicit
+ * little endian 16-bit CR chest phantoms of SIZE x SIZE pixels (default 1600, about 5 MB each),
+ * spread over STUDIES studies (default one study per instance). Used by the ingest benchmark.
+ */
+public final class GeneratePhantoms {
+
+    private GeneratePhantoms() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length < 2) {
+            System.err.println("usage: GeneratePhantoms OUT_DIR COUNT [SIZE] [STUDIES]");
+            System.exit(2);
+        }
+        Path out = Files.createDirectories(Path.of(args[0]));
+        int count = Integer.parseInt(args[1]);
+        int size = args.length > 2 ? Integer.parseInt(args[2]) : 1600;
+        int studies = args.length > 3 ? Integer.parseInt(args[3]) : count;
+        PhantomIdentity[] identities = new PhantomIdentity[studies];
+        for (int i = 0; i < count; i++) {
+            int study = i % studies;
+            identities[study] = identities[study] == null ? PhantomIdentity.newStudy() : identities[study].nextInstance();
+            PhantomSpec spec = PhantomSpec.chestCr(identities[study], i)
+                    .withSize(size, size)
+                    .withPixels(16, false, false);
+            DicomPhantomWriter.write(spec, out.resolve(String.format("phantom-%05d.dcm", i)),
+                    Encoding.EXPLICIT_LITTLE_ENDIAN.uid());
+        }
+        System.out.println("wrote " + count + " phantoms to " + out);
+    }
+}
