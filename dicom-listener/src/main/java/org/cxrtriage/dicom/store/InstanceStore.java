@@ -47,6 +47,7 @@ public final class InstanceStore {
     DicomStatus finish(StoreRequest request, Path file) {
         Identity identity;
         try {
+            DataSetStructure.check(file, request.transferSyntaxUid());
             identity = Identity.read(file);
         } catch (Exception e) {
             return quarantine(request, file, DicomStatus.CANNOT_UNDERSTAND, "cannot parse data set: " + e.getMessage());
@@ -111,12 +112,12 @@ public final class InstanceStore {
         }
     }
 
-    /** The identifying attributes of a received data set, read from the whole file. */
+    /** The identifying attributes of a received data set, read from its header (not the pixels). */
     private record Identity(String sopClassUid, String sopInstanceUid, String seriesUid, String studyUid) {
 
         static Identity read(Path file) throws Exception {
             AttributeList list = new AttributeList();
-            list.read(file.toFile());
+            list.read(file.toFile(), TagFromName.PixelData);
             return new Identity(
                     Attribute.getSingleStringValueOrNull(list, TagFromName.SOPClassUID),
                     Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID),
