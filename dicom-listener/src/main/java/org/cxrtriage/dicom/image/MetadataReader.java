@@ -1,0 +1,135 @@
+package org.cxrtriage.dicom.image;
+
+import com.pixelmed.dicom.Attribute;
+import com.pixelmed.dicom.AttributeList;
+import com.pixelmed.dicom.AttributeTag;
+import com.pixelmed.dicom.DicomException;
+import com.pixelmed.dicom.SequenceAttribute;
+import com.pixelmed.dicom.TagFromName;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.time.LocalTime;
+import java.time.Period;
+import java.time.format.DateTimeFormatter;
+import java.time.format.DateTimeParseException;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads {@link InstanceMetadata} from the header of a spooled instance (pixel data is not read). */
+public final class MetadataReader {
+
+    private static final AttributeTag REQUESTED_PROCEDURE_PRIORITY = new AttributeTag(0x0040, 0x1003);
+    private static final AttributeTag REQUEST_ATTRIBUTES_SEQUENCE = new AttributeTag(0x0040, 0x0275);
+    private static final Pattern AGE = Pattern.compile("(\\d{3})([DWMY])");
+
+    private MetadataReader() {
+    }
+
+    public static InstanceMetadata read(Path file) throws IOException, DicomException {
+        AttributeList list = new AttributeList();
+        list.read(file.toFile(), TagFromName.PixelData);
+        return from(list);
+    }
+
+    public static InstanceMetadata from(AttributeList list) {
+        Optional<LocalDate> birthDate = date(text(list, TagFromName.PatientBirthDate));
+        Optional<LocalDate> studyDate = date(text(list, TagFromName.StudyDate));
+        Optional<Integer> age = age(text(list, TagFromName.PatientAge));
+        if (age.isEmpty() && birthDate.isPresent()) {
+            LocalDate at = studyDate.orElse(LocalDate.now());
+            age = Optional.of(Period.between(birthDate.get(), at).getYears());
+        }
+        String laterality = text(list, TagFromName.ImageLaterality);
+        if (laterality.isEmpty()) {
+            laterality = text(list, TagFromName.Laterality);
+        }
+        return new InstanceMetadata(
+                text(list, TagFromName.SOPClassUID),
+                text(list, TagFromName.SOPInstanceUID),
+                text(list, TagFromName.SeriesInstanceUID),
+                text(list, TagFromName.StudyInstanceUID),
+                text(list, TagFromName.PatientID),
+                text(list, TagFromName.PatientName),
+                text(list, TagFromName.PatientSex),
+                birthDate,
+                age,
+                text(list, TagFromName.AccessionNumber),
+                studyDate,
+                time(text(list, TagFromName.StudyTime)),
+                text(list, TagFromName.StudyDescription),
+                text(list, TagFromName.SeriesDescription),
+                text(list, TagFromName.Modality),
+                text(list, TagFromName.BodyPartExamined).toUpperCase(Locale.ROOT),
+                text(list, TagFromName.ViewPosition).toUpperCase(Locale.ROOT),
+                Attribute.getDelimitedStringValuesOrEmptyString(list, TagFromName.PatientOrientation).trim(),
+                laterality,
+                requestedPriority(list),
+                text(list, TagFromName.InstitutionName),
+                Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0),
+                Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0),
+                text(list, TagFromName.PhotometricInterpretation));
+    }
+
+    private static Optional<String> requestedPriority(AttributeList list) {
+        String direct = text(list, REQUESTED_PROCEDURE_PRIORITY);
+        if (!direct.isEmpty()) {
+            return Optional.of(direct.toUpperCase(Locale.ROOT));
+        }
+        Attribute sequence = list.get(REQUEST_ATTRIBUTES_SEQUENCE);
+        if (sequence instanceof SequenceAttribute items && items.getNumberOfItems() > 0) {
+            String nested = text(items.getItem(0).getAttributeList(), REQUESTED_PROCEDURE_PRIORITY);
+            if (!nested.isEmpty()) {
+                return Optional.of(nested.toUpperCase(Locale.ROOT));
+            }
+        }
+        return Optional.empty();
+    }
+
+    static Optional<Integer> age(String patientAge) {
+        Matcher matcher = AGE.matcher(patientAge);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        int value = Integer.parseInt(matcher.group(1));
+        return Optional.of(switch (matcher.group(2)) {
+            case "Y" -> value;
+            case "M" -> value / 12;
+            case "W" -> value / 52;
+            default -> value / 365;
+        });
+    }
+
+    private static Optional<LocalDate> date(String value) {
+        if (value.length() < 8) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(LocalDate.parse(value.substring(0, 8), DateTimeFormatter.BASIC_ISO_DATE));
+        } catch (DateTimeParseException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static Optional<LocalTime> time(String value) {
+        String digits = value.replace(":", "");
+        if (digits.length() < 4) {
+            return Optional.empty();
+        }
+        try {
+            int hour = Integer.parseInt(digits.substring(0, 2));
+            int minute = Integer.parseInt(digits.substring(2, 4));
+            int second = digits.length() >= 6 ? Integer.parseInt(digits.substring(4, 6)) : 0;
+            return Optional.of(LocalTime.of(hour, minute, second));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private static String text(AttributeList list, AttributeTag tag) {
+        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
+    }
+}
