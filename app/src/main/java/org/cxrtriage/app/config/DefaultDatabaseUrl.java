@@ -1,0 +1,39 @@
+package org.cxrtriage.app.config;
+
+import io.micronaut.configuration.jdbc.hikari.DatasourceConfiguration;
+import io.micronaut.context.event.BeanCreatedEvent;
+import io.micronaut.context.event.BeanCreatedEventListener;
+import jakarta.inject.Singleton;
+
+/**
+ * Without TRIAGE_DB_URL the server uses an embedded H2 database in the data directory, in
+ * PostgreSQL mode so that one set of SQL serves both databases. (A placeholder default in
+ * application.yml cannot refer to the data directory, hence this listener.)
+ */
+@Singleton
+public final class DefaultDatabaseUrl implements BeanCreatedEventListener<DatasourceConfiguration> {
+
+    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH";
+
+    private final StorageConfig storage;
+
+    public DefaultDatabaseUrl(StorageConfig storage) {
+        this.storage = storage;
+    }
+
+    @Override
+    public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
+        DatasourceConfiguration config = event.getBean();
+        String configured = config.getConfiguredUrl();
+        if (configured == null || configured.isBlank()) {
+            String url = "jdbc:h2:file:" + storage.dataDir().resolve("db").resolve("cxr-triage") + H2_OPTIONS;
+            config.setUrl(url);
+            config.setJdbcUrl(url);
+            config.setDriverClassName("org.h2.Driver");
+            if (config.getUsername() == null || config.getUsername().isBlank()) {
+                config.setUsername("sa");
+            }
+        }
+        return config;
+    }
+}

@@ -1,0 +1,36 @@
+package org.cxrtriage.app.health;
+
+import io.micronaut.core.async.publisher.Publishers;
+import io.micronaut.health.HealthStatus;
+import io.micronaut.management.health.indicator.HealthIndicator;
+import io.micronaut.management.health.indicator.HealthResult;
+import jakarta.inject.Singleton;
+import org.cxrtriage.app.ingest.DicomListener;
+import org.cxrtriage.dicom.scp.StoreScp;
+import org.reactivestreams.Publisher;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code /health} entry "dicom": listening or not, port, AE title, associations in use. */
+@Singleton
+public final class DicomListenerHealth implements HealthIndicator {
+
+    private final DicomListener listener;
+
+    public DicomListenerHealth(DicomListener listener) {
+        this.listener = listener;
+    }
+
+    @Override
+    public Publisher<HealthResult> getResult() {
+        StoreScp scp = listener.scp();
+        Map<String, Object> details = new LinkedHashMap<>();
+        details.put("aeTitle", scp.settings().aeTitle());
+        details.put("port", scp.localPort());
+        details.put("activeAssociations", scp.activeAssociations());
+        details.put("maxAssociations", scp.settings().maxAssociations());
+        HealthStatus status = scp.isRunning() ? HealthStatus.UP : HealthStatus.DOWN;
+        return Publishers.just(HealthResult.builder("dicom", status).details(details).build());
+    }
+}
