@@ -1,0 +1,94 @@
+package org.cxrtriage.app.support;
+
+import io.micronaut.context.ApplicationContext;
+import io.micronaut.runtime.server.EmbeddedServer;
+import org.cxrtriage.app.ingest.DicomListener;
+
+import javax.sql.DataSource;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A complete cxr-triage server in the test JVM: HTTP on a random port, DICOM on a random port,
+ * its own data directory and database. Queries go to the same database the server writes.
+ */
+public final class TriageServer implements AutoCloseable {
+
+    private final EmbeddedServer server;
+    private final Path dataDir;
+
+    private TriageServer(EmbeddedServer server, Path dataDir) {
+        this.server = server;
+        this.dataDir = dataDir;
+    }
+
+    public static TriageServer start(Database database, Path dataDir, Map<String, Object> extra) {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("micronaut.server.port", -1);
+        properties.put("triage.data-dir", dataDir.toString());
+        properties.put("triage.dicom.port", 0);
+        properties.put("triage.dicom.bind-address", "127.0.0.1");
+        properties.put("triage.spool.min-free-mb", 0);
+        properties.put("triage.assembly.quiet-period", "1s");
+        properties.put("triage.assembly.poll-interval", "200ms");
+        properties.putAll(database.freshDatabase(dataDir));
+        properties.putAll(extra);
+        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
+        return new TriageServer(server, dataDir);
+    }
+
+    public int dicomPort() {
+        return server.getApplicationContext().getBean(DicomListener.class).scp().localPort();
+    }
+
+    public int httpPort() {
+        return server.getPort();
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    public ApplicationContext context() {
+        return server.getApplicationContext();
+    }
+
+    /** Runs a query and returns each row as a list of column values. */
+    public List<List<Object>> query(String sql, Object... parameters) throws SQLException {
+        DataSource dataSource = context().getBean(DataSource.class);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            List<List<Object>> rows = new ArrayList<>();
+            try (ResultSet result = statement.executeQuery()) {
+                int columns = result.getMetaData().getColumnCount();
+                while (result.next()) {
+                    List<Object> row = new ArrayList<>();
+                    for (int c = 1; c <= columns; c++) {
+                        row.add(result.getObject(c));
+                    }
+                    rows.add(row);
+                }
+            }
+            return rows;
+        }
+    }
+
+    public long count(String sql, Object... parameters) throws SQLException {
+        return ((Number) query(sql, parameters).get(0).get(0)).longValue();
+    }
+
+    @Override
+    public void close() {
+        server.close();
+    }
+}
