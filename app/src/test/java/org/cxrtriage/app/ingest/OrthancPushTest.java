@@ -1,0 +1,145 @@
+package org.cxrtriage.app.ingest;
+
+import org.cxrtriage.app.support.Database;
+import org.cxrtriage.app.support.TriageServer;
+import org.cxrtriage.dicom.image.PixelDecoder;
+import org.cxrtriage.testdata.Encoding;
+import org.cxrtriage.testdata.PhantomIdentity;
+import org.cxrtriage.testdata.PhantomPixels;
+import org.cxrtriage.testdata.PhantomSpec;
+import org.cxrtriage.testdata.Transcoder;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+
+/**
+ * Orthanc (Debian package) as the PACS: it pushes a study, one instance of which is JPEG-LS, which
+ * we do not accept; Orthanc must transcode it to a syntax we do, and no pixel may change.
+ */
+class OrthancPushTest {
+
+    @TempDir
+    Path dir;
+
+    private TriageServer server;
+    private Process orthanc;
+    private int orthancHttp;
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of("triage.dicom.allowed-callers", "ORTHANC"));
+        orthancHttp = freePort();
+        Path config = dir.resolve("orthanc.json");
+        Files.writeString(config, """
+                {
+                  "Name": "test-pacs",
+                  "StorageDirectory": "%s",
+                  "IndexDirectory": "%s",
+                  "HttpPort": %d,
+                  "DicomPort": %d,
+                  "DicomAet": "ORTHANC",
+                  "RemoteAccessAllowed": false,
+                  "AuthenticationEnabled": false,
+                  "Plugins": [],
+                  "DicomModalities": { "cxr": [ "CXRTRIAGE", "127.0.0.1", %d ] }
+                }""".formatted(dir.resolve("orthanc-storage"), dir.resolve("orthanc-index"), orthancHttp, freePort(),
+                server.dicomPort()));
+        orthanc = new ProcessBuilder("/usr/sbin/Orthanc", config.toString())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("orthanc.log").toFile()).start();
+        awaitOrthanc();
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (orthanc != null) {
+            orthanc.destroy();
+            orthanc.waitFor();
+        }
+        server.close();
+    }
+
+    @Test
+    void orthancPushesAStudyAndTranscodesWhatWeDoNotAccept() throws Exception {
+        PhantomIdentity study = PhantomIdentity.newStudy();
+        PhantomSpec jpegLs = PhantomSpec.chestCr(study, 21).withSize(300, 300);
+        PhantomSpec plain = PhantomSpec.chestCr(study.nextInstance(), 22).withSize(300, 300);
+        Path jpegLsFile = dir.resolve("jpegls.dcm");
+        Path plainFile = dir.resolve("plain.dcm");
+        PhantomPixels original = Transcoder.write(jpegLs, Encoding.JPEG_LS_LOSSLESS, jpegLsFile);
+        Transcoder.write(plain, Encoding.EXPLICIT_LITTLE_ENDIAN, plainFile);
+        String first = upload(jpegLsFile);
+        String second = upload(plainFile);
+
+        HttpResponse<String> push = post("/modalities/cxr/store", "[\"" + first + "\", \"" + second + "\"]");
+
+        assertEquals(200, push.statusCode(), push.body() + "\n" + Files.readString(dir.resolve("orthanc.log")));
+        List<Object> row = server.query("SELECT transfer_syntax_uid, calling_ae_title, spool_path FROM instance"
+                + " WHERE sop_instance_uid = ?", jpegLs.identity().sopInstanceUid()).get(0);
+        assertNotEquals(Encoding.JPEG_LS_LOSSLESS.uid(), row.get(0));
+        assertEquals("ORTHANC", row.get(1));
+        assertArrayEquals(original.expected(),
+                PixelDecoder.decode(server.dataDir().resolve((String) row.get(2))).firstFrame(),
+                "transcoding must be lossless");
+        assertEquals(2, server.count("SELECT COUNT(*) FROM instance WHERE study_instance_uid = ?", study.studyInstanceUid()));
+    }
+
+    private String upload(Path file) throws Exception {
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/instances"))
+                .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), response.body());
+        Matcher id = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+        if (!id.find()) {
+            throw new AssertionError("no instance ID in Orthanc's answer: " + response.body());
+        }
+        return id.group(1);
+    }
+
+    private HttpResponse<String> post(String path, String json) throws Exception {
+        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+                HttpResponse.BodyHandlers.ofString());
+    }
+
+    private URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + orthancHttp + path);
+    }
+
+    private void awaitOrthanc() throws Exception {
+        long deadline = System.nanoTime() + 30_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(uri("/system")).build(), HttpResponse.BodyHandlers.ofString())
+                        .statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                Thread.sleep(200);
+            }
+        }
+        throw new AssertionError("Orthanc did not start: " + Files.readString(dir.resolve("orthanc.log")));
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}
