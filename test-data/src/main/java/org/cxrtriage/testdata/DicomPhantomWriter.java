@@ -31,10 +31,16 @@ public final class DicomPhantomWriter {
     public static PhantomPixels write(PhantomSpec spec, Path file, String transferSyntax)
             throws IOException, DicomException {
         PhantomPixels pixels = PhantomPixels.of(spec);
+        write(spec, pixels, file, transferSyntax);
+        return pixels;
+    }
+
+    /** Writes already rendered pixels under the spec's identity (fast copies for benchmarks). */
+    public static void write(PhantomSpec spec, PhantomPixels pixels, Path file, String transferSyntax)
+            throws IOException, DicomException {
         AttributeList list = attributes(spec, pixels);
         FileMetaInformation.addFileMetaInformation(list, transferSyntax, GENERATOR_AE);
         list.write(file.toFile(), transferSyntax, true, true);
-        return pixels;
     }
 
     static AttributeList attributes(PhantomSpec spec, PhantomPixels pixels) throws DicomException {

@@ -11,7 +11,7 @@ package org.cxrtriage.testdata;
  */
 public record PhantomPixels(int[] stored, float[] expected, double rescaleIntercept, double maxModalityValue) {
 
-    static PhantomPixels of(PhantomSpec spec) {
+    public static PhantomPixels of(PhantomSpec spec) {
         float[] density = new ChestPhantom(spec.width(), spec.height(), spec.seed()).render(spec.view());
         int levels = 1 << spec.bitsStored();
         int maxValue = levels - 1;
