@@ -39,7 +39,11 @@ public final class ServerProcess implements AutoCloseable {
         builder.environment().putAll(environment);
         builder.redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
         ServerProcess server = new ServerProcess(builder.start(), dicomPort, httpPort);
-        server.awaitHealthy();
+        try {
+            server.awaitHealthy();
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(e.getMessage() + "; server log:\n" + java.nio.file.Files.readString(log), e);
+        }
         return server;
     }
 
