@@ -1,0 +1,87 @@
+package org.cxrtriage.models.preprocess;
+
+import org.cxrtriage.models.manifest.ModelManifest.Crop;
+import org.cxrtriage.models.manifest.ModelManifest.Preprocessing;
+import org.cxrtriage.models.manifest.ModelManifest.WindowMethod;
+
+import java.util.Arrays;
+import java.util.Optional;
+
+/**
+ * Turns a decoded grayscale image into a model input exactly as its manifest says: centre crop,
+ * area-average resize to the input size, windowing to [0, 1] (clipped), normalisation. Output is
+ * one channel, row-major, {@code width * height} floats; a 3-channel model gets it repeated.
+ */
+public final class Preprocessor {
+
+    private final Preprocessing spec;
+
+    public Preprocessor(Preprocessing spec) {
+        this.spec = spec;
+    }
+
+    /**
+     * @param pixels row-major values, larger = denser (MONOCHROME1 already inverted)
+     * @param voi    the image's own window (centre, width), used by the VOI method
+     */
+    public float[] apply(float[] pixels, int width, int height, Optional<double[]> voi) {
+        float[] image = pixels;
+        int w = width;
+        int h = height;
+        if (spec.crop() == Crop.CENTER_SQUARE && w != h) {
+            int side = Math.min(w, h);
+            image = crop(image, w, (w - side) / 2, (h - side) / 2, side, side);
+            w = side;
+            h = side;
+        }
+        float[] resized = AreaResize.resize(image, w, h, spec.width(), spec.height());
+        double[] range = window(resized, voi);
+        double low = range[0];
+        double span = Math.max(range[1] - range[0], 1e-6);
+        float[] out = new float[resized.length];
+        for (int i = 0; i < resized.length; i++) {
+            double unit = Math.min(1.0, Math.max(0.0, (resized[i] - low) / span));
+            out[i] = spec.normalisation().apply(unit);
+        }
+        return out;
+    }
+
+    private double[] window(float[] image, Optional<double[]> voi) {
+        WindowMethod method = spec.window().method();
+        if (method == WindowMethod.VOI && voi.isPresent()) {
+            double center = voi.get()[0];
+            double width = voi.get()[1];
+            return new double[] {center - width / 2, center + width / 2};
+        }
+        if (method == WindowMethod.PERCENTILE) {
+            float[] sorted = image.clone();
+            Arrays.sort(sorted);
+            return new double[] {percentile(sorted, spec.window().lowPercentile()),
+                    percentile(sorted, spec.window().highPercentile())};
+        }
+        float min = Float.POSITIVE_INFINITY;
+        float max = Float.NEGATIVE_INFINITY;
+        for (float value : image) {
+            min = Math.min(min, value);
+            max = Math.max(max, value);
+        }
+        return new double[] {min, max};
+    }
+
+    /** numpy.percentile's default ("linear"): interpolate between the two nearest ranks. */
+    static double percentile(float[] sorted, double percent) {
+        double position = percent / 100.0 * (sorted.length - 1);
+        int below = (int) Math.floor(position);
+        int above = Math.min(sorted.length - 1, below + 1);
+        double fraction = position - below;
+        return sorted[below] + (sorted[above] - sorted[below]) * fraction;
+    }
+
+    private static float[] crop(float[] image, int width, int x0, int y0, int w, int h) {
+        float[] out = new float[w * h];
+        for (int y = 0; y < h; y++) {
+            System.arraycopy(image, (y0 + y) * width + x0, out, y * w, w);
+        }
+        return out;
+    }
+}
