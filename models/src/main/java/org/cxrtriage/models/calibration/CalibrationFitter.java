@@ -12,8 +12,13 @@ public final class CalibrationFitter {
 
     public enum Method { PLATT, ISOTONIC }
 
-    /** The chosen calibration with the cross-validated log-loss of both candidates. */
-    public record Choice(Method method, Calibration calibration, double plattLogLoss, double isotonicLogLoss) {
+    /**
+     * The chosen calibration (refitted on all data), the cross-validated log-loss of both
+     * candidates, and the chosen method's held-out probabilities (for honest after-calibration
+     * metrics).
+     */
+    public record Choice(Method method, Calibration calibration, double plattLogLoss, double isotonicLogLoss,
+                         double[] heldOutProbabilities) {
     }
 
     private CalibrationFitter() {
@@ -39,7 +44,8 @@ public final class CalibrationFitter {
         boolean plattWins = plattLoss <= isotonicLoss;
         Calibration chosen = plattWins ? PlattCalibration.fit(raw, labels, activation)
                 : IsotonicCalibration.fit(raw, labels, activation);
-        return new Choice(plattWins ? Method.PLATT : Method.ISOTONIC, chosen, plattLoss, isotonicLoss);
+        return new Choice(plattWins ? Method.PLATT : Method.ISOTONIC, chosen, plattLoss, isotonicLoss,
+                plattWins ? plattHeldOut : isotonicHeldOut);
     }
 
     static int[] stratifiedFolds(int[] labels, int folds, long seed) {
