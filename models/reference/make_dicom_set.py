@@ -58,6 +58,9 @@ def main():
     parser.add_argument("--count", type=int, default=600)
     parser.add_argument("--size", type=int, default=512)
     parser.add_argument("--seed", type=int, default=5)
+    parser.add_argument("--findings", default=None,
+                        help="comma-separated finding keys every study gets (e.g. pneumothorax); 'none' for normal studies;"
+                             " default: random findings as in training")
     args = parser.parse_args()
     os.makedirs(args.out, exist_ok=True)
     rng = np.random.default_rng(args.seed)
@@ -65,6 +68,13 @@ def main():
     for i in range(args.count):
         geometry = phantom.Geometry.random(rng)
         findings = phantom.Findings.random(rng, geometry)
+        if args.findings is not None:
+            chosen = set() if args.findings == "none" else set(args.findings.split(","))
+            unknown = chosen - set(phantom.FINDINGS)
+            if unknown:
+                parser.error(f"unknown finding(s) {sorted(unknown)}; known: {phantom.FINDINGS}")
+            forced = phantom.Findings.random(rng, geometry, prevalence=1.0)
+            findings = phantom.Findings(**{key: getattr(forced, key) if key in chosen else None for key in phantom.FINDINGS})
         density = phantom.render(args.size, geometry, findings, noise=0.004 + 0.02 * rng.random(), rng=rng)
         image = phantom.expose(density, rng)
         pixels = np.clip(image / image.max() * 4095, 0, 4095).astype(np.uint16)

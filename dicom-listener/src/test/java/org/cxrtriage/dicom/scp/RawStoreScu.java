@@ -37,7 +37,12 @@ final class RawStoreScu {
             association.waitForCommandPDataPDUs();
             return String.format("0x%04X %s", reader.getStatus(), reader.comment).trim();
         } finally {
-            association.release();
+            try {
+                association.release();
+            } catch (com.pixelmed.network.DicomNetworkException e) {
+                // PixelMed's initiator sometimes reports its own socket closed while releasing; the
+                // response we test has been read by then, and the next test step checks the server.
+            }
         }
     }
 

@@ -5,12 +5,19 @@ import org.cxrtriage.models.manifest.ModelManifest.Activation;
 import java.util.Random;
 
 /**
- * Fits Platt and isotonic calibration, keeps the one with the lower log-loss on held-out folds
- * (k-fold cross-validation, stratified by label), and refits the winner on all the data.
+ * Fits Platt and isotonic calibration, compares their log-loss on held-out folds (k-fold
+ * cross-validation, stratified by label) and refits the winner on all the data. Platt (two
+ * parameters, smooth) is kept unless isotonic (a step function) is better by more than
+ * {@link #ISOTONIC_MARGIN}, counting Platt's loss above the floor its smoothed targets impose: on
+ * small or separable data isotonic wins on raw log-loss by memorising the folds, and its steps
+ * then put unseen cases on the wrong side of the threshold.
  */
 public final class CalibrationFitter {
 
     public enum Method { PLATT, ISOTONIC }
+
+    /** Held-out log-loss isotonic must save over Platt to be chosen. */
+    public static final double ISOTONIC_MARGIN = 0.005;
 
     /**
      * The chosen calibration (refitted on all data), the cross-validated log-loss of both
@@ -41,11 +48,23 @@ public final class CalibrationFitter {
         }
         double plattLoss = Metrics.logLoss(plattHeldOut, labels);
         double isotonicLoss = Metrics.logLoss(isotonicHeldOut, labels);
-        boolean plattWins = plattLoss <= isotonicLoss;
+        boolean plattWins = plattLoss - plattFloor(labels) <= isotonicLoss + ISOTONIC_MARGIN;
         Calibration chosen = plattWins ? PlattCalibration.fit(raw, labels, activation)
                 : IsotonicCalibration.fit(raw, labels, activation);
         return new Choice(plattWins ? Method.PLATT : Method.ISOTONIC, chosen, plattLoss, isotonicLoss,
                 plattWins ? plattHeldOut : isotonicHeldOut);
+    }
+
+    /** The log-loss of Platt's smoothed targets themselves: what Platt scores on perfectly separated data. */
+    static double plattFloor(int[] labels) {
+        int positives = 0;
+        for (int label : labels) {
+            positives += label;
+        }
+        int negatives = labels.length - positives;
+        double high = (positives + 1.0) / (positives + 2.0);
+        double low = 1.0 / (negatives + 2.0);
+        return -(positives * Math.log(high) + negatives * Math.log(1 - low)) / labels.length;
     }
 
     static int[] stratifiedFolds(int[] labels, int folds, long seed) {

@@ -14,6 +14,17 @@ public record PlattCalibration(double a, double b, Activation activation) implem
         return Logistic.sigmoid(a * Logistic.toLogit(raw, activation) + b);
     }
 
+    /** The cross-entropy of sigmoid(a z + b) against the targets, computed without overflow. */
+    private static double objective(double[] z, double[] target, double a, double b) {
+        double sum = 0;
+        for (int i = 0; i < z.length; i++) {
+            double f = a * z[i] + b;
+            double logOnePlusExp = Math.max(f, 0) + Math.log1p(Math.exp(-Math.abs(f)));
+            sum += logOnePlusExp - target[i] * f;
+        }
+        return sum;
+    }
+
     /** Fits a and b to raw outputs and 0/1 labels. */
     public static PlattCalibration fit(double[] raw, int[] labels, Activation activation) {
         int n = raw.length;
@@ -26,8 +37,15 @@ public record PlattCalibration(double a, double b, Activation activation) implem
         int negatives = n - positives;
         double high = (positives + 1.0) / (positives + 2.0);
         double low = 1.0 / (negatives + 2.0);
-        double a = 1;
-        double b = 0;
+        double[] target = new double[n];
+        for (int i = 0; i < n; i++) {
+            target[i] = labels[i] == 1 ? high : low;
+        }
+        // Newton's method with backtracking line search (Lin, Lin and Weng 2007), which stays
+        // stable when the classes are separable and the logits large.
+        double a = 0;
+        double b = Math.log((negatives + 1.0) / (positives + 1.0));
+        double loss = objective(z, target, a, b);
         for (int iteration = 0; iteration < 100; iteration++) {
             double ga = 0;
             double gb = 0;
@@ -36,8 +54,7 @@ public record PlattCalibration(double a, double b, Activation activation) implem
             double hbb = 1e-12;
             for (int i = 0; i < n; i++) {
                 double p = Logistic.sigmoid(a * z[i] + b);
-                double t = labels[i] == 1 ? high : low;
-                double d = p - t;
+                double d = p - target[i];
                 double w = p * (1 - p);
                 ga += d * z[i];
                 gb += d;
@@ -45,15 +62,25 @@ public record PlattCalibration(double a, double b, Activation activation) implem
                 hab += w * z[i];
                 hbb += w;
             }
-            double det = haa * hbb - hab * hab;
-            if (Math.abs(det) < 1e-18) {
+            if (Math.abs(ga) < 1e-9 && Math.abs(gb) < 1e-9) {
                 break;
             }
-            double stepA = (hbb * ga - hab * gb) / det;
-            double stepB = (haa * gb - hab * ga) / det;
-            a -= stepA;
-            b -= stepB;
-            if (Math.abs(stepA) < 1e-10 && Math.abs(stepB) < 1e-10) {
+            double det = haa * hbb - hab * hab;
+            double stepA = -(hbb * ga - hab * gb) / det;
+            double stepB = -(haa * gb - hab * ga) / det;
+            double descent = ga * stepA + gb * stepB;
+            double size = 1;
+            while (size >= 1e-10) {
+                double candidate = objective(z, target, a + size * stepA, b + size * stepB);
+                if (candidate <= loss + 1e-4 * size * descent) {
+                    a += size * stepA;
+                    b += size * stepB;
+                    loss = candidate;
+                    break;
+                }
+                size /= 2;
+            }
+            if (size < 1e-10) {
                 break;
             }
         }

@@ -1,8 +1,12 @@
 package org.cxrtriage.models.calibration;
 
 /**
- * Chooses the operating point: the highest threshold on the calibrated probability at which the
- * sensitivity on the given data reaches the target (a study is positive when p >= threshold).
+ * Chooses the operating point for a target sensitivity (a study is positive when p >= threshold).
+ * Going down the scores from the top, the target is met at some positive; from there the threshold
+ * is lowered past any further positives until the next negative (more sensitivity at the same
+ * specificity), and placed halfway between the last included score and the next lower one, not on
+ * a score itself: on (nearly) separable data that would be a knife edge a slightly different
+ * positive falls below.
  */
 public final class ThresholdSelector {
 
@@ -31,12 +35,20 @@ public final class ThresholdSelector {
         }
         int needed = (int) Math.ceil(target * positives - 1e-9);
         int found = 0;
-        for (Integer index : order) {
-            if (labels[index] == 1) {
-                found++;
-                if (found >= needed) {
-                    return probabilities[index];
+        for (int rank = 0; rank < order.length; rank++) {
+            if (labels[order[rank]] == 1 && ++found >= needed) {
+                while (rank + 1 < order.length && labels[order[rank + 1]] == 1) {
+                    rank++;
                 }
+                double score = probabilities[order[rank]];
+                double below = 0.0;
+                for (int next = rank + 1; next < order.length; next++) {
+                    if (probabilities[order[next]] < score) {
+                        below = probabilities[order[next]];
+                        break;
+                    }
+                }
+                return (score + below) / 2;
             }
         }
         return 0.0;

@@ -99,7 +99,12 @@ public final class ModelRegistry implements AutoCloseable {
                 problems.add("shadow model '" + id + "' not found or is the active model");
                 continue;
             }
-            shadows.add(load(shadow));
+            try {
+                shadows.add(load(shadow));
+            } catch (ManifestException e) {
+                problems.add("shadow model '" + id + "' not loaded: " + e.getMessage());
+                log.error("shadow model {} not loaded: {}", id, e.getMessage());
+            }
         }
         return new Snapshot(active, List.copyOf(shadows), List.copyOf(problems));
     }

@@ -98,8 +98,31 @@ class CalibrationMathTest {
         ThresholdSelector.Performance at = ThresholdSelector.evaluate(p, labels, threshold);
 
         assertTrue(at.sensitivity() >= 0.95, "sensitivity " + at.sensitivity());
-        ThresholdSelector.Performance justAbove = ThresholdSelector.evaluate(p, labels, Math.nextUp(threshold));
-        assertTrue(justAbove.sensitivity() < 0.95, "the highest such threshold");
+        double[] sorted = p.clone();
+        java.util.Arrays.sort(sorted);
+        double lowestCaught = java.util.Arrays.stream(sorted).filter(v -> v >= threshold).min().orElseThrow();
+        ThresholdSelector.Performance withoutIt = ThresholdSelector.evaluate(p, labels, Math.nextUp(lowestCaught));
+        assertTrue(withoutIt.sensitivity() < 0.95, "no higher threshold reaches the target");
+    }
+
+    @Test
+    void onSeparableDataTheThresholdSitsInTheGapNotOnTheEdge() {
+        double[] p = {0.01, 0.02, 0.03, 0.97, 0.98, 0.99};
+        int[] labels = {0, 0, 0, 1, 1, 1};
+        assertEquals(0.5, ThresholdSelector.forSensitivity(p, labels, 0.95), 1e-12);
+    }
+
+    @Test
+    void fitterKeepsPlattOnSeparableDataWhereIsotonicWouldOverfit() {
+        double[] z = new double[200];
+        int[] labels = new int[200];
+        for (int i = 0; i < 200; i++) {
+            labels[i] = i % 2;
+            z[i] = labels[i] == 1 ? 20 + i * 0.1 : -20 - i * 0.1;
+        }
+        CalibrationFitter.Choice choice = CalibrationFitter.fit(z, labels, Activation.LOGITS, 5, 1);
+        assertEquals(CalibrationFitter.Method.PLATT, choice.method());
+        assertTrue(choice.calibration().probability(5.0) > 0.5, "a positive less extreme than any seen is still positive");
     }
 
     @Test

@@ -1,5 +1,8 @@
 package org.cxrtriage.models.manifest;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.cxrtriage.models.ReferenceModel;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -23,12 +26,21 @@ class ManifestErrorsTest {
         return ReferenceModel.copyTo(dir.resolve("model"));
     }
 
-    private String edit(Path model, String from, String to) throws Exception {
+    /** Sets (or, for a null value, removes) the field at a JSON pointer in the model's manifest. */
+    private static void edit(Path model, String pointer, String jsonValue) throws Exception {
+        ObjectMapper json = new ObjectMapper();
         Path manifest = model.resolve("manifest.json");
-        String text = Files.readString(manifest);
-        assertTrue(text.contains(from), "fixture contains " + from);
-        Files.writeString(manifest, text.replaceFirst(java.util.regex.Pattern.quote(from), to));
-        return text;
+        JsonNode root = json.readTree(manifest.toFile());
+        int slash = pointer.lastIndexOf('/');
+        JsonNode parent = root.at(pointer.substring(0, slash));
+        String field = pointer.substring(slash + 1);
+        assertTrue(parent.isObject() && parent.has(field), "fixture has " + pointer);
+        if (jsonValue == null) {
+            ((ObjectNode) parent).remove(field);
+        } else {
+            ((ObjectNode) parent).set(field, json.readTree(jsonValue));
+        }
+        json.writeValue(manifest.toFile(), root);
     }
 
     @Test
@@ -51,15 +63,16 @@ class ManifestErrorsTest {
 
     @ParameterizedTest(name = "{2}")
     @CsvSource(delimiter = '|', value = {
-            "\"key\": \"pneumothorax\",|                        |findings[0].key is missing",
-            "\"shape\": [-1, 1, 160, 160]|\"shape\": [-1, 160, 160]|input.shape must have 4 dimensions",
-            "\"activation\": \"logits\"|\"activation\": \"softmax-ish\"|output.activation is 'softmax-ish'; use one of logits, probabilities",
-            "\"method\": \"percentile\"|\"method\": \"histogram\"|preprocessing.window.method is 'histogram'; use one of voi, minmax, percentile",
-            "\"schemaVersion\": 1|\"schemaVersion\": 7|schemaVersion is 7",
-            "\"index\": 5|\"index\": 6|findings[5].index is 6; must be between 0 and output.size - 1 (5)"})
-    void brokenFieldsAreNamed(String from, String to, String expected) throws Exception {
+            "/findings/0/key|                          |findings[0].key is missing",
+            "/input/shape|[-1, 160, 160]|input.shape must have 4 dimensions",
+            "/output/activation|\"softmax-ish\"|output.activation is 'softmax-ish'; use one of logits, probabilities",
+            "/preprocessing/window/method|\"histogram\"|preprocessing.window.method is 'histogram'; use one of voi, minmax, percentile",
+            "/schemaVersion|7|schemaVersion is 7",
+            "/findings/5/index|6|findings[5].index is 6; must be between 0 and output.size - 1 (5)",
+            "/findings/2/calibration/method|\"cubic\"|findings[2].calibration.method is 'cubic'; use one of none, platt, isotonic"})
+    void brokenFieldsAreNamed(String pointer, String value, String expected) throws Exception {
         Path model = model();
-        edit(model, from, to == null ? "" : to);
+        edit(model, pointer, value);
 
         ManifestException error = assertThrows(ManifestException.class, () -> ModelDirectory.open(model));
 
