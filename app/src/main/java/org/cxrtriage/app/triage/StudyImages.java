@@ -23,8 +23,14 @@ import java.util.Optional;
  */
 public final class StudyImages {
 
-    /** The input for one study, or why there is none. */
-    public record Prepared(QcVerdict verdict, Optional<InstanceMetadata> image, Optional<float[]> input) {
+    /**
+     * The input for one study, or why there is none.
+     *
+     * @param headers every readable instance header of the study
+     * @param image   the instance chosen for scoring
+     */
+    public record Prepared(List<InstanceMetadata> headers, QcVerdict verdict, Optional<InstanceMetadata> image,
+                           Optional<float[]> input) {
         public boolean scorable() {
             return input.isPresent();
         }
@@ -50,12 +56,12 @@ public final class StudyImages {
             }
         }
         if (headers.isEmpty()) {
-            return new Prepared(QualityCheck.undecodable("no readable DICOM header in " + unreadable), Optional.empty(),
-                    Optional.empty());
+            return new Prepared(List.of(), QualityCheck.undecodable("no readable DICOM header in " + unreadable),
+                    Optional.empty(), Optional.empty());
         }
         QcVerdict verdict = qualityCheck.check(headers);
         if (!verdict.scorable()) {
-            return new Prepared(verdict, Optional.empty(), Optional.empty());
+            return new Prepared(headers, verdict, Optional.empty(), Optional.empty());
         }
         String lastProblem = "";
         for (InstanceMetadata candidate : verdict.frontal()) {
@@ -63,11 +69,11 @@ public final class StudyImages {
                 DecodedImage image = PixelDecoder.decode(fileBySop.get(candidate.sopInstanceUid()));
                 Optional<double[]> voi = image.window().map(w -> new double[] {w.center(), w.width()});
                 float[] input = preprocessor.apply(image.firstFrame(), image.width(), image.height(), voi);
-                return new Prepared(verdict, Optional.of(candidate), Optional.of(input));
+                return new Prepared(headers, verdict, Optional.of(candidate), Optional.of(input));
             } catch (UndecodableImageException e) {
                 lastProblem = e.getMessage();
             }
         }
-        return new Prepared(QualityCheck.undecodable(lastProblem), Optional.empty(), Optional.empty());
+        return new Prepared(headers, QualityCheck.undecodable(lastProblem), Optional.empty(), Optional.empty());
     }
 }

@@ -40,8 +40,11 @@ class IngestTest {
         }
     }
 
+    /** Ingest is tested on its own here: no triage workers, so queued jobs stay as assembly left them. */
     private TriageServer start(Database database, Map<String, Object> extra) {
-        server = TriageServer.start(database, dir.resolve("data"), extra);
+        Map<String, Object> properties = new java.util.HashMap<>(extra);
+        properties.put("triage.workers.count", 0);
+        server = TriageServer.start(database, dir.resolve("data"), properties);
         return server;
     }
 

@@ -1,0 +1,117 @@
+package org.cxrtriage.app.triage;
+
+import io.micronaut.context.annotation.Context;
+import io.micronaut.context.annotation.Property;
+import jakarta.annotation.PreDestroy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Worker threads that claim triage jobs from the database and run the pipeline. Failures are
+ * retried with growing back-off; after the last attempt the study is stored as "not scored:
+ * error" so it still reaches the worklist. Any node may finish any node's jobs.
+ */
+@Context
+public final class JobWorker {
+
+    private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
+
+    private final JobQueue queue;
+    private final TriagePipeline pipeline;
+    private final TriageRecords records;
+    private final Duration lease;
+    private final int maxAttempts;
+    private final String owner;
+    private final List<Thread> threads = new ArrayList<>();
+    private volatile boolean running = true;
+
+    public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageRecords records,
+                     @Property(name = "triage.workers.count", defaultValue = "2") int count,
+                     @Property(name = "triage.workers.lease", defaultValue = "60s") Duration lease,
+                     @Property(name = "triage.workers.max-attempts", defaultValue = "3") int maxAttempts) {
+        this.queue = queue;
+        this.pipeline = pipeline;
+        this.records = records;
+        this.lease = lease;
+        this.maxAttempts = maxAttempts;
+        this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < count; i++) {
+            Thread thread = new Thread(this::loop, "triage-worker-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        log.info("{} triage worker(s) started as {} (lease {}, {} attempts)", count, owner, lease, maxAttempts);
+    }
+
+    private void loop() {
+        while (running) {
+            try {
+                Optional<TriageJob> job = queue.claim(owner, lease, Instant.now());
+                if (job.isEmpty()) {
+                    Thread.sleep(100);
+                    continue;
+                }
+                run(job.get());
+            } catch (InterruptedException e) {
+                return;
+            } catch (Exception e) {
+                log.warn("triage worker could not reach the job queue: {}", e.getMessage());
+                sleepQuietly(1000);
+            }
+        }
+    }
+
+    private void run(TriageJob job) throws Exception {
+        try {
+            pipeline.process(job);
+            queue.finish(job, "DONE", null, Instant.now());
+        } catch (Exception e) {
+            Throwable cause = e instanceof TriagePipeline.StepFailure ? e.getCause() : e;
+            String error = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            if (job.attempts() < maxAttempts) {
+                Duration backoff = Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
+                log.warn("study {} revision {} failed (attempt {} of {}), retrying in {} s: {}", job.studyInstanceUid(),
+                        job.studyRevision(), job.attempts(), maxAttempts, backoff.toSeconds(), error);
+                queue.retryLater(job, error, Instant.now().plus(backoff));
+            } else {
+                log.error("study {} revision {} failed {} times; listed as not scored: {}", job.studyInstanceUid(),
+                        job.studyRevision(), job.attempts(), error);
+                records.store(job, Optional.empty(), List.of(new TriageRecords.Outcome(Optional.empty(),
+                        Optional.of("error: " + error), false, Optional.empty(),
+                        WorklistPriority.decide(Optional.empty(), Optional.empty()))), Instant.now());
+                queue.finish(job, "FAILED", error, Instant.now());
+            }
+        }
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "node";
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        running = false;
+        threads.forEach(Thread::interrupt);
+    }
+}
