@@ -95,22 +95,23 @@ public final class TriageRecords {
 
     private static void saveStudyDetails(Connection connection, String studyUid, InstanceMetadata m) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
-                UPDATE study SET patient_id = ?, patient_name = ?, patient_sex = ?, patient_birth_date = ?,
+                UPDATE study SET patient_key = ?, patient_id = ?, patient_name = ?, patient_sex = ?, patient_birth_date = ?,
                        accession_number = ?, study_started = ?, description = ?, modality = ?, requested_priority = ?,
                        institution = ?
                  WHERE study_instance_uid = ?""")) {
-            update.setString(1, m.patientId());
-            update.setString(2, m.patientName());
-            update.setString(3, m.patientSex());
-            update.setObject(4, m.patientBirthDate().orElse(null));
-            update.setString(5, m.accessionNumber());
-            update.setObject(6, m.studyDate().map(date -> LocalDateTime.of(date, m.studyTime().orElse(java.time.LocalTime.MIDNIGHT))
+            update.setString(1, org.cxrtriage.app.fhir.PatientKey.of(m.patientId()));
+            update.setString(2, m.patientId());
+            update.setString(3, m.patientName());
+            update.setString(4, m.patientSex());
+            update.setObject(5, m.patientBirthDate().orElse(null));
+            update.setString(6, m.accessionNumber());
+            update.setObject(7, m.studyDate().map(date -> LocalDateTime.of(date, m.studyTime().orElse(java.time.LocalTime.MIDNIGHT))
                     .atZone(ZoneId.systemDefault()).toOffsetDateTime()).orElse(null));
-            update.setString(7, m.studyDescription());
-            update.setString(8, m.modality());
-            update.setString(9, m.requestedPriority().orElse(null));
-            update.setString(10, m.institutionName());
-            update.setString(11, studyUid);
+            update.setString(8, m.studyDescription());
+            update.setString(9, m.modality());
+            update.setString(10, m.requestedPriority().orElse(null));
+            update.setString(11, m.institutionName());
+            update.setString(12, studyUid);
             update.executeUpdate();
         }
     }

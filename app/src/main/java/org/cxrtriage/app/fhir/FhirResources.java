@@ -1,0 +1,212 @@
+package org.cxrtriage.app.fhir;
+
+import org.hl7.fhir.r4.model.CodeableConcept;
+import org.hl7.fhir.r4.model.Coding;
+import org.hl7.fhir.r4.model.DateTimeType;
+import org.hl7.fhir.r4.model.DecimalType;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.Enumerations;
+import org.hl7.fhir.r4.model.HumanName;
+import org.hl7.fhir.r4.model.Identifier;
+import org.hl7.fhir.r4.model.ImagingStudy;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.Patient;
+import org.hl7.fhir.r4.model.Provenance;
+import org.hl7.fhir.r4.model.Quantity;
+import org.hl7.fhir.r4.model.Reference;
+import org.hl7.fhir.r4.model.Task;
+
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Maps worklist rows to FHIR R4 resources. Resource ids: ImagingStudy and Task use the Study
+ * Instance UID; Patient a hash of the patient ID (no identifier in URLs); Observation "f" + finding
+ * row id; DiagnosticReport and Provenance "r" + result row id; Device the model id and the start of
+ * its SHA-256.
+ */
+final class FhirResources {
+
+    static final String TRIAGE_SCORE_URL = "https://cxr-triage.org/fhir/StructureDefinition/triage-score";
+    static final String DICOM_UID_SYSTEM = "urn:dicom:uid";
+    static final String PATIENT_ID_SYSTEM = "urn:cxr-triage:dicom-patient-id";
+    static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
+    static final String INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
+    static final String OBSERVATION_CATEGORY = "http://terminology.hl7.org/CodeSystem/observation-category";
+    static final String DISCLAIMER = "AI triage for worklist prioritisation only; not a diagnosis. Every study must be"
+            + " read by a radiologist.";
+
+    private FhirResources() {
+    }
+
+    static String patientId(String dicomPatientId) {
+        return PatientKey.of(dicomPatientId);
+    }
+
+    static String deviceId(String modelId, String sha256) {
+        return (modelId.replaceAll("[^A-Za-z0-9.-]", "-") + "-" + sha256.substring(0, 12));
+    }
+
+    static Patient patient(WorklistReads.StudyRow study) {
+        Patient patient = new Patient();
+        patient.setId(patientId(study.patientId()));
+        patient.addIdentifier().setSystem(PATIENT_ID_SYSTEM).setValue(study.patientId());
+        if (study.patientName() != null && !study.patientName().isBlank()) {
+            String[] parts = study.patientName().split("\\^");
+            HumanName name = patient.addName().setFamily(parts[0]);
+            for (int i = 1; i < Math.min(parts.length, 3); i++) {
+                if (!parts[i].isBlank()) {
+                    name.addGiven(parts[i]);
+                }
+            }
+        }
+        patient.setGender(switch (study.patientSex() == null ? "" : study.patientSex()) {
+            case "M" -> Enumerations.AdministrativeGender.MALE;
+            case "F" -> Enumerations.AdministrativeGender.FEMALE;
+            case "O" -> Enumerations.AdministrativeGender.OTHER;
+            default -> Enumerations.AdministrativeGender.UNKNOWN;
+        });
+        if (study.birthDate() != null) {
+            patient.setBirthDate(java.sql.Date.valueOf(study.birthDate()));
+        }
+        return patient;
+    }
+
+    static ImagingStudy imagingStudy(WorklistReads.StudyRow study, List<WorklistReads.InstanceRow> instances) {
+        ImagingStudy resource = new ImagingStudy();
+        resource.setId(study.uid());
+        resource.setStatus(ImagingStudy.ImagingStudyStatus.AVAILABLE);
+        resource.addIdentifier().setSystem(DICOM_UID_SYSTEM).setValue("urn:oid:" + study.uid());
+        if (study.accession() != null && !study.accession().isBlank()) {
+            Identifier accession = resource.addIdentifier().setValue(study.accession());
+            accession.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode("ACSN");
+        }
+        resource.setSubject(new Reference("Patient/" + patientId(study.patientId())));
+        if (study.started() != null) {
+            resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant())));
+        }
+        if (study.description() != null && !study.description().isBlank()) {
+            resource.setDescription(study.description());
+        }
+        String modality = study.modality() == null || study.modality().isBlank() ? "OT" : study.modality();
+        resource.addModality().setSystem(DCM).setCode(modality);
+        Map<String, ImagingStudy.ImagingStudySeriesComponent> series = new LinkedHashMap<>();
+        for (WorklistReads.InstanceRow instance : instances) {
+            ImagingStudy.ImagingStudySeriesComponent component = series.computeIfAbsent(instance.seriesUid(), uid -> {
+                ImagingStudy.ImagingStudySeriesComponent s = resource.addSeries();
+                s.setUid(uid);
+                s.setModality(new Coding(DCM, modality, null));
+                return s;
+            });
+            component.addInstance().setUid(instance.sopInstanceUid())
+                    .setSopClass(new Coding("urn:ietf:rfc:3986", "urn:oid:" + instance.sopClassUid(), null));
+        }
+        series.values().forEach(s -> s.setNumberOfInstances(s.getInstance().size()));
+        resource.setNumberOfSeries(series.size());
+        resource.setNumberOfInstances(instances.size());
+        return resource;
+    }
+
+    static Task task(WorklistReads.TaskRow row, WorklistReads.StudyRow study) {
+        Task task = new Task();
+        task.setId(row.studyUid());
+        task.setStatus(Task.TaskStatus.fromCode(row.status()));
+        task.setIntent(Task.TaskIntent.ORDER);
+        task.setPriority(Task.TaskPriority.fromCode(row.priority()));
+        task.getCode().setText("Review chest radiograph (AI-prioritised)");
+        task.setDescription(row.critical() ? "AI flagged a critical finding" : "AI found no critical finding above its operating point");
+        task.setFocus(new Reference("ImagingStudy/" + row.studyUid()));
+        if (study != null && study.patientId() != null) {
+            task.setFor(new Reference("Patient/" + patientId(study.patientId())));
+        }
+        String business = "scored".equals(row.businessStatus()) ? "scored" : "not scored: " + row.reason();
+        task.setBusinessStatus(new CodeableConcept().setText(business));
+        task.addExtension(TRIAGE_SCORE_URL, new DecimalType(row.triageScore()));
+        if (row.owner() != null) {
+            task.setOwner(new Reference().setDisplay(row.owner()));
+        }
+        task.setAuthoredOn(Date.from(row.authoredOn().toInstant()));
+        task.setLastModified(Date.from(row.lastModified().toInstant()));
+        if (row.currentResultId() != null && "scored".equals(row.businessStatus())) {
+            task.addOutput().setType(new CodeableConcept().setText("AI triage report"))
+                    .setValue(new Reference("DiagnosticReport/r" + row.currentResultId()));
+        }
+        return task;
+    }
+
+    static Observation observation(WorklistReads.FindingRow finding, WorklistReads.ResultRow result,
+                                   WorklistReads.StudyRow study) {
+        Observation observation = new Observation();
+        observation.setId("f" + finding.id());
+        observation.setStatus(Observation.ObservationStatus.PRELIMINARY);
+        observation.addCategory().addCoding().setSystem(OBSERVATION_CATEGORY).setCode("imaging");
+        observation.getCode().addCoding().setSystem(finding.codeSystem()).setCode(finding.code()).setDisplay(finding.display());
+        observation.getCode().setText(finding.display() + " (AI probability)");
+        if (study != null && study.patientId() != null) {
+            observation.setSubject(new Reference("Patient/" + patientId(study.patientId())));
+        }
+        observation.setEffective(new DateTimeType(Date.from(result.createdAt().toInstant())));
+        observation.setValue(new Quantity().setValue(finding.probability()).setSystem("http://unitsofmeasure.org")
+                .setCode("1").setUnit("probability"));
+        String positive = finding.threshold() == null ? null : finding.positive() ? "POS" : "NEG";
+        if (positive != null) {
+            observation.addInterpretation().addCoding().setSystem(INTERPRETATION).setCode(positive)
+                    .setDisplay(finding.positive() ? "Positive" : "Negative");
+            observation.addNote().setText(String.format("Positive at or above the operating point %.3f (calibration %s).",
+                    finding.threshold(), finding.calibrationVersion()));
+        }
+        observation.getMethod().setText("AI model " + result.modelId() + " " + result.modelVersion()
+                + ", calibrated probability" + (result.shadow() ? " (shadow model: not used for priority)" : ""));
+        observation.setDevice(new Reference("Device/" + deviceId(result.modelId(), result.modelSha256())));
+        observation.addDerivedFrom(new Reference("ImagingStudy/" + result.studyUid()));
+        return observation;
+    }
+
+    static DiagnosticReport report(WorklistReads.ResultRow result, List<WorklistReads.FindingRow> findings,
+                                   WorklistReads.StudyRow study) {
+        DiagnosticReport report = new DiagnosticReport();
+        report.setId("r" + result.id());
+        report.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+        report.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0074").setCode("RAD");
+        report.getCode().setText("AI chest radiograph triage");
+        if (study != null && study.patientId() != null) {
+            report.setSubject(new Reference("Patient/" + patientId(study.patientId())));
+        }
+        report.setIssued(Date.from(result.createdAt().toInstant()));
+        report.addImagingStudy(new Reference("ImagingStudy/" + result.studyUid()));
+        findings.forEach(f -> report.addResult(new Reference("Observation/f" + f.id())));
+        long positives = findings.stream().filter(WorklistReads.FindingRow::positive).count();
+        report.setConclusion((positives == 0 ? "No finding above its operating point. " : positives
+                + " finding(s) above the operating point. ") + DISCLAIMER
+                + (result.supersededBy() != null ? " Superseded by DiagnosticReport/r" + result.supersededBy() + "." : ""));
+        return report;
+    }
+
+    static Device device(WorklistReads.ResultRow result) {
+        Device device = new Device();
+        device.setId(deviceId(result.modelId(), result.modelSha256()));
+        device.addIdentifier().setSystem("urn:cxr-triage:model-sha256").setValue(result.modelSha256());
+        device.addDeviceName().setName(result.modelId()).setType(Device.DeviceNameType.MODELNAME);
+        device.addVersion().setValue(result.modelVersion());
+        device.setStatus(Device.FHIRDeviceStatus.ACTIVE);
+        device.addNote().setText("AI triage model run on " + result.device() + ". " + DISCLAIMER);
+        return device;
+    }
+
+    static Provenance provenance(WorklistReads.ResultRow result, List<WorklistReads.FindingRow> findings) {
+        Provenance provenance = new Provenance();
+        provenance.setId("r" + result.id());
+        provenance.addTarget(new Reference("DiagnosticReport/r" + result.id()));
+        findings.forEach(f -> provenance.addTarget(new Reference("Observation/f" + f.id())));
+        provenance.setRecorded(Date.from(result.createdAt().toInstant()));
+        provenance.addAgent().setWho(new Reference("Device/" + deviceId(result.modelId(), result.modelSha256())))
+                .getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/provenance-participant-type")
+                .setCode("performer");
+        provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
+                .setWhat(new Reference("ImagingStudy/" + result.studyUid()));
+        return provenance;
+    }
+}

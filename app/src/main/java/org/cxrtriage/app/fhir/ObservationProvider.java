@@ -1,0 +1,136 @@
+package org.cxrtriage.app.fhir;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.Operation;
+import ca.uhn.fhir.rest.annotation.OperationParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.param.TokenParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import jakarta.inject.Singleton;
+import org.cxrtriage.app.triage.WorklistActions;
+import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Observation;
+import org.hl7.fhir.r4.model.OperationOutcome;
+import org.hl7.fhir.r4.model.StringType;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * One Observation per AI finding: code, calibrated probability, interpretation at the operating
+ * point, the model as Device, derived from the ImagingStudy. Search by subject, derived-from and
+ * code. {@code POST Observation/{id}/$feedback} records a radiologist agreeing or disagreeing.
+ */
+@Singleton
+public final class ObservationProvider implements IResourceProvider {
+
+    private final WorklistReads reads;
+    private final WorklistActions actions;
+
+    public ObservationProvider(WorklistReads reads, WorklistActions actions) {
+        this.reads = reads;
+        this.actions = actions;
+    }
+
+    @Override
+    public Class<Observation> getResourceType() {
+        return Observation.class;
+    }
+
+    @Read
+    public Observation read(@IdParam IdType id) {
+        try {
+            WorklistReads.FindingRow finding = reads.finding(findingId(id)).orElseThrow(() -> FhirErrors.notFound("Observation", id));
+            WorklistReads.ResultRow result = reads.result(finding.resultId()).orElseThrow();
+            return FhirResources.observation(finding, result, reads.study(result.studyUid()).orElse(null));
+        } catch (SQLException e) {
+            throw FhirErrors.database(e);
+        }
+    }
+
+    @Search
+    public List<Observation> search(@OptionalParam(name = Observation.SP_SUBJECT) ReferenceParam subject,
+                                    @OptionalParam(name = Observation.SP_DERIVED_FROM) ReferenceParam derivedFrom,
+                                    @OptionalParam(name = Observation.SP_CODE) TokenParam code) {
+        StringBuilder where = new StringBuilder();
+        List<Object> parameters = new ArrayList<>();
+        if (derivedFrom != null) {
+            where.append(" AND study_instance_uid = ?");
+            parameters.add(derivedFrom.getIdPart());
+        }
+        if (subject != null) {
+            where.append(" AND study_instance_uid IN (SELECT study_instance_uid FROM study WHERE patient_key = ?)");
+            parameters.add(subject.getIdPart());
+        }
+        try {
+            List<Observation> observations = new ArrayList<>();
+            Map<Long, WorklistReads.StudyRow> studies = new java.util.HashMap<>();
+            for (WorklistReads.ResultRow result : reads.results(where.toString(), parameters.toArray())) {
+                WorklistReads.StudyRow study = studies.computeIfAbsent(result.id(), id -> studyOrNull(result.studyUid()));
+                for (WorklistReads.FindingRow finding : reads.findings(" AND result_id = ?", result.id())) {
+                    if (code == null || matches(code, finding)) {
+                        observations.add(FhirResources.observation(finding, result, study));
+                    }
+                }
+            }
+            return observations;
+        } catch (SQLException e) {
+            throw FhirErrors.database(e);
+        }
+    }
+
+    /** Records whether a radiologist agrees with this finding. Parameters: agree (boolean), actor (string). */
+    @Operation(name = "$feedback")
+    public OperationOutcome feedback(@IdParam IdType id, @OperationParam(name = "agree", min = 1) BooleanType agree,
+                                     @OperationParam(name = "actor", min = 1) StringType actor) {
+        if (agree == null || agree.getValue() == null || actor == null || actor.isEmpty()) {
+            throw new InvalidRequestException("CXR-400: $feedback needs the parameters agree (boolean) and actor (string)");
+        }
+        try {
+            if (!actions.feedback(findingId(id), actor.getValue(), agree.getValue())) {
+                throw FhirErrors.notFound("Observation", id);
+            }
+        } catch (SQLException e) {
+            throw FhirErrors.database(e);
+        }
+        OperationOutcome outcome = new OperationOutcome();
+        outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
+                .setCode(OperationOutcome.IssueType.INFORMATIONAL)
+                .setDiagnostics("feedback recorded: " + (agree.getValue() ? "agree" : "disagree"));
+        return outcome;
+    }
+
+    private WorklistReads.StudyRow studyOrNull(String uid) {
+        try {
+            return reads.study(uid).orElse(null);
+        } catch (SQLException e) {
+            throw FhirErrors.database(e);
+        }
+    }
+
+    private static boolean matches(TokenParam code, WorklistReads.FindingRow finding) {
+        return code.getValue().equals(finding.code())
+                && (code.getSystem() == null || code.getSystem().isEmpty() || code.getSystem().equals(finding.codeSystem()));
+    }
+
+    private static long findingId(IdType id) {
+        String part = id.getIdPart();
+        if (part == null || !part.matches("f[0-9]{1,18}")) {
+            throw FhirErrors.notFound("Observation", id);
+        }
+        return Long.parseLong(part.substring(1));
+    }
+
+    static Optional<Long> resultId(IdType id) {
+        String part = id.getIdPart();
+        return part != null && part.matches("r[0-9]{1,18}") ? Optional.of(Long.parseLong(part.substring(1))) : Optional.empty();
+    }
+}

@@ -1,0 +1,160 @@
+package org.cxrtriage.app.fhir;
+
+import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.OptionalParam;
+import ca.uhn.fhir.rest.annotation.Read;
+import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.param.ReferenceParam;
+import ca.uhn.fhir.rest.server.IResourceProvider;
+import jakarta.inject.Singleton;
+import org.hl7.fhir.r4.model.Device;
+import org.hl7.fhir.r4.model.DiagnosticReport;
+import org.hl7.fhir.r4.model.IdType;
+import org.hl7.fhir.r4.model.Provenance;
+
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The model runs behind the worklist: DiagnosticReport, Device and Provenance. */
+final class ResultProviders {
+
+    private ResultProviders() {
+    }
+
+    /** One preliminary DiagnosticReport per model run; search by subject or imaging study. */
+    @Singleton
+    public static final class DiagnosticReports implements IResourceProvider {
+        private final WorklistReads reads;
+
+        public DiagnosticReports(WorklistReads reads) {
+            this.reads = reads;
+        }
+
+        @Override
+        public Class<DiagnosticReport> getResourceType() {
+            return DiagnosticReport.class;
+        }
+
+        @Read
+        public DiagnosticReport read(@IdParam IdType id) {
+            try {
+                long resultId = ObservationProvider.resultId(id).orElseThrow(() -> FhirErrors.notFound("DiagnosticReport", id));
+                WorklistReads.ResultRow result = reads.results(" AND id = ?", resultId).stream().findFirst()
+                        .orElseThrow(() -> FhirErrors.notFound("DiagnosticReport", id));
+                return report(result);
+            } catch (SQLException e) {
+                throw FhirErrors.database(e);
+            }
+        }
+
+        @Search
+        public List<DiagnosticReport> search(@OptionalParam(name = DiagnosticReport.SP_SUBJECT) ReferenceParam subject) {
+            try {
+                List<DiagnosticReport> reports = new ArrayList<>();
+                List<WorklistReads.ResultRow> results = subject == null ? reads.results("")
+                        : reads.results(" AND study_instance_uid IN (SELECT study_instance_uid FROM study WHERE patient_key = ?)",
+                        subject.getIdPart());
+                for (WorklistReads.ResultRow result : results) {
+                    reports.add(report(result));
+                }
+                return reports;
+            } catch (SQLException e) {
+                throw FhirErrors.database(e);
+            }
+        }
+
+        private DiagnosticReport report(WorklistReads.ResultRow result) throws SQLException {
+            return FhirResources.report(result, reads.findings(" AND result_id = ?", result.id()),
+                    reads.study(result.studyUid()).orElse(null));
+        }
+    }
+
+    /** Each model (id and file hash) that produced a result, as a Device. */
+    @Singleton
+    public static final class Devices implements IResourceProvider {
+        private final WorklistReads reads;
+
+        public Devices(WorklistReads reads) {
+            this.reads = reads;
+        }
+
+        @Override
+        public Class<Device> getResourceType() {
+            return Device.class;
+        }
+
+        @Read
+        public Device read(@IdParam IdType id) {
+            Device device = all().get(id.getIdPart());
+            if (device == null) {
+                throw FhirErrors.notFound("Device", id);
+            }
+            return device;
+        }
+
+        @Search
+        public List<Device> search() {
+            return new ArrayList<>(all().values());
+        }
+
+        private Map<String, Device> all() {
+            try {
+                Map<String, Device> devices = new LinkedHashMap<>();
+                for (WorklistReads.ResultRow result : reads.results("")) {
+                    Device device = FhirResources.device(result);
+                    devices.putIfAbsent(device.getIdElement().getIdPart(), device);
+                }
+                return devices;
+            } catch (SQLException e) {
+                throw FhirErrors.database(e);
+            }
+        }
+    }
+
+    /** Which model run produced which report and observations, from which study. */
+    @Singleton
+    public static final class Provenances implements IResourceProvider {
+        private final WorklistReads reads;
+
+        public Provenances(WorklistReads reads) {
+            this.reads = reads;
+        }
+
+        @Override
+        public Class<Provenance> getResourceType() {
+            return Provenance.class;
+        }
+
+        @Read
+        public Provenance read(@IdParam IdType id) {
+            try {
+                long resultId = ObservationProvider.resultId(id).orElseThrow(() -> FhirErrors.notFound("Provenance", id));
+                WorklistReads.ResultRow result = reads.results(" AND id = ?", resultId).stream().findFirst()
+                        .orElseThrow(() -> FhirErrors.notFound("Provenance", id));
+                return FhirResources.provenance(result, reads.findings(" AND result_id = ?", result.id()));
+            } catch (SQLException e) {
+                throw FhirErrors.database(e);
+            }
+        }
+
+        @Search
+        public List<Provenance> search(@OptionalParam(name = Provenance.SP_TARGET) ReferenceParam target) {
+            try {
+                List<Provenance> provenances = new ArrayList<>();
+                for (WorklistReads.ResultRow result : reads.results("")) {
+                    Provenance provenance = FhirResources.provenance(result, reads.findings(" AND result_id = ?", result.id()));
+                    if (target == null || provenance.getTarget().stream()
+                            .anyMatch(t -> t.getReference().endsWith("/" + target.getIdPart()))) {
+                        provenances.add(provenance);
+                    }
+                }
+                return provenances;
+            } catch (SQLException e) {
+                throw FhirErrors.database(e);
+            }
+        }
+    }
+}
