@@ -50,7 +50,7 @@ public final class StudyAssembler {
         this.config = config;
     }
 
-    @Scheduled(fixedDelay = "${triage.assembly.poll-interval:500ms}", initialDelay = "1s")
+    @Scheduled(fixedDelay = "${triage.assembly.poll-interval:200ms}", initialDelay = "1s")
     void poll() {
         try {
             assembleQuietStudies(Instant.now());

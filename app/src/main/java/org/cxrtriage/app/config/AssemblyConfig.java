@@ -12,5 +12,5 @@ import java.time.Duration;
 @ConfigurationProperties("triage.assembly")
 public record AssemblyConfig(
         @Bindable(defaultValue = "3s") Duration quietPeriod,
-        @Bindable(defaultValue = "500ms") Duration pollInterval) {
+        @Bindable(defaultValue = "200ms") Duration pollInterval) {
 }

@@ -110,7 +110,8 @@ final class FhirResources {
         return resource;
     }
 
-    static Task task(WorklistReads.TaskRow row, WorklistReads.StudyRow study) {
+    /** @param dicomPatientId the study's patient, or null when its details are not known yet */
+    static Task task(WorklistReads.TaskRow row, String dicomPatientId) {
         Task task = new Task();
         task.setId(row.studyUid());
         task.setStatus(Task.TaskStatus.fromCode(row.status()));
@@ -119,8 +120,8 @@ final class FhirResources {
         task.getCode().setText("Review chest radiograph (AI-prioritised)");
         task.setDescription(row.critical() ? "AI flagged a critical finding" : "AI found no critical finding above its operating point");
         task.setFocus(new Reference("ImagingStudy/" + row.studyUid()));
-        if (study != null && study.patientId() != null) {
-            task.setFor(new Reference("Patient/" + patientId(study.patientId())));
+        if (dicomPatientId != null) {
+            task.setFor(new Reference("Patient/" + patientId(dicomPatientId)));
         }
         String business = "scored".equals(row.businessStatus()) ? "scored" : "not scored: " + row.reason();
         task.setBusinessStatus(new CodeableConcept().setText(business));

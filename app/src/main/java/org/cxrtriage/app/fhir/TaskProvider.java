@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.NumberParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenOrListParam;
@@ -62,7 +63,7 @@ public final class TaskProvider implements IResourceProvider {
     public Task read(@IdParam IdType id) {
         try {
             WorklistReads.TaskRow row = reads.task(id.getIdPart()).orElseThrow(() -> FhirErrors.notFound("Task", id));
-            return FhirResources.task(row, reads.study(row.studyUid()).orElse(null));
+            return FhirResources.task(row, reads.study(row.studyUid()).map(WorklistReads.StudyRow::patientId).orElse(null));
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
@@ -74,6 +75,7 @@ public final class TaskProvider implements IResourceProvider {
                              @OptionalParam(name = Task.SP_OWNER) ReferenceParam owner,
                              @OptionalParam(name = Task.SP_FOCUS) ReferenceParam focus,
                              @OptionalParam(name = SP_TRIAGE_SCORE) NumberParam score,
+                             @OptionalParam(name = Task.SP_MODIFIED) DateRangeParam modified,
                              @IncludeParam(allow = {"Task:focus"}) Set<Include> includes,
                              @Sort SortSpec sort) {
         StringBuilder where = new StringBuilder();
@@ -99,10 +101,20 @@ public final class TaskProvider implements IResourceProvider {
             where.append(" AND triage_score ").append(operator).append(" ?");
             parameters.add(score.getValue().doubleValue());
         }
+        if (modified != null && modified.getLowerBoundAsInstant() != null) {
+            where.append(" AND last_modified >= ?");
+            parameters.add(modified.getLowerBoundAsInstant().toInstant().atOffset(java.time.ZoneOffset.UTC));
+        }
+        if (modified != null && modified.getUpperBoundAsInstant() != null) {
+            where.append(" AND last_modified <= ?");
+            parameters.add(modified.getUpperBoundAsInstant().toInstant().atOffset(java.time.ZoneOffset.UTC));
+        }
         try {
             List<Task> tasks = new ArrayList<>();
-            for (WorklistReads.TaskRow row : reads.tasks(where.toString(), orderBy(sort), parameters)) {
-                Task task = FhirResources.task(row, reads.study(row.studyUid()).orElse(null));
+            List<WorklistReads.TaskRow> rows = reads.tasks(where.toString(), orderBy(sort), parameters);
+            Map<String, String> patientIds = reads.patientIds(rows.stream().map(WorklistReads.TaskRow::studyUid).toList());
+            for (WorklistReads.TaskRow row : rows) {
+                Task task = FhirResources.task(row, patientIds.get(row.studyUid()));
                 if (includes != null && !includes.isEmpty()) {
                     Optional<WorklistReads.StudyRow> study = reads.study(row.studyUid());
                     if (study.isPresent()) {

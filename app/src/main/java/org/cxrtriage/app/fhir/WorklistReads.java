@@ -93,6 +93,22 @@ public final class WorklistReads {
                 WorklistReads::task, parameters.toArray());
     }
 
+    /** DICOM patient IDs of the given studies in one query (study UID to patient ID). */
+    public java.util.Map<String, String> patientIds(List<String> studyUids) throws SQLException {
+        java.util.Map<String, String> ids = new java.util.HashMap<>();
+        for (int from = 0; from < studyUids.size(); from += 500) {
+            List<String> chunk = studyUids.subList(from, Math.min(studyUids.size(), from + 500));
+            String marks = String.join(", ", java.util.Collections.nCopies(chunk.size(), "?"));
+            for (String[] pair : query("SELECT study_instance_uid, patient_id FROM study WHERE study_instance_uid IN (" + marks + ")",
+                    row -> new String[] {row.getString(1), row.getString(2)}, chunk.toArray())) {
+                if (pair[1] != null) {
+                    ids.put(pair[0], pair[1]);
+                }
+            }
+        }
+        return ids;
+    }
+
     public Optional<ResultRow> result(long id) throws SQLException {
         return query("SELECT " + RESULT_COLUMNS + " FROM triage_result WHERE id = ?", WorklistReads::result, id)
                 .stream().findFirst();

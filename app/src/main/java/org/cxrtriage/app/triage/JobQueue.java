@@ -80,22 +80,16 @@ public final class JobQueue {
         }
     }
 
-    /** Marks a job DONE (or FAILED with the error) once its result is stored. */
-    public void finish(TriageJob job, String status, String error, Instant now) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            finish(connection, job.id(), status, error, now);
-        }
-    }
-
     /** Puts a failed attempt back in the queue, to be tried again no sooner than {@code notBefore}. */
-    public void retryLater(TriageJob job, String error, Instant notBefore) throws SQLException {
+    public void retryLater(TriageJob job, String owner, String error, Instant notBefore) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement update = connection.prepareStatement("""
                      UPDATE triage_job SET status = 'QUEUED', lease_owner = NULL, lease_until = NULL, not_before = ?,
-                            last_error = ? WHERE id = ?""")) {
+                            last_error = ? WHERE id = ? AND lease_owner = ?""")) {
             update.setObject(1, notBefore.atOffset(ZoneOffset.UTC));
             update.setString(2, truncate(error));
             update.setLong(3, job.id());
+            update.setString(4, owner);
             update.executeUpdate();
         }
     }

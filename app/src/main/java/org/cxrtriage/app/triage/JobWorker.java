@@ -57,7 +57,7 @@ public final class JobWorker {
             try {
                 Optional<TriageJob> job = queue.claim(owner, lease, Instant.now());
                 if (job.isEmpty()) {
-                    Thread.sleep(100);
+                    Thread.sleep(50);
                     continue;
                 }
                 run(job.get());
@@ -72,23 +72,25 @@ public final class JobWorker {
 
     private void run(TriageJob job) throws Exception {
         try {
-            pipeline.process(job);
-            queue.finish(job, "DONE", null, Instant.now());
+            pipeline.process(job, owner);
         } catch (Exception e) {
             Throwable cause = e instanceof TriagePipeline.StepFailure ? e.getCause() : e;
+            if (cause instanceof TriageRecords.LeaseLostException) {
+                log.warn("{}; another node finished it", cause.getMessage());
+                return;
+            }
             String error = cause.getClass().getSimpleName() + ": " + cause.getMessage();
             if (job.attempts() < maxAttempts) {
                 Duration backoff = Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
                 log.warn("study {} revision {} failed (attempt {} of {}), retrying in {} s: {}", job.studyInstanceUid(),
                         job.studyRevision(), job.attempts(), maxAttempts, backoff.toSeconds(), error);
-                queue.retryLater(job, error, Instant.now().plus(backoff));
+                queue.retryLater(job, owner, error, Instant.now().plus(backoff));
             } else {
                 log.error("study {} revision {} failed {} times; listed as not scored: {}", job.studyInstanceUid(),
                         job.studyRevision(), job.attempts(), error);
-                records.store(job, Optional.empty(), List.of(new TriageRecords.Outcome(Optional.empty(),
+                records.store(job, owner, "FAILED", error, Optional.empty(), List.of(new TriageRecords.Outcome(Optional.empty(),
                         Optional.of("error: " + error), false, Optional.empty(),
                         WorklistPriority.decide(Optional.empty(), Optional.empty()))), Instant.now());
-                queue.finish(job, "FAILED", error, Instant.now());
             }
         }
     }

@@ -42,7 +42,8 @@ public final class TriagePipeline {
         this.meters = meters;
     }
 
-    public void process(TriageJob job) throws SQLException {
+    /** Scores the job's study and stores the result, marking the job DONE while {@code owner} holds its lease. */
+    public void process(TriageJob job, String owner) throws SQLException {
         List<Path> files = timed("load", () -> uncheckedFiles(job.studyInstanceUid()));
         ModelRegistry.Snapshot snapshot = models.current();
         LoadedModel active = snapshot.active();
@@ -65,7 +66,7 @@ public final class TriagePipeline {
             }
         }
         timed("persist", () -> {
-            uncheckedStore(job, details, outcomes);
+            uncheckedStore(job, owner, details, outcomes);
             return null;
         });
         TriageRecords.Outcome decided = outcomes.get(0);
@@ -99,9 +100,10 @@ public final class TriagePipeline {
         }
     }
 
-    private void uncheckedStore(TriageJob job, Optional<InstanceMetadata> details, List<TriageRecords.Outcome> outcomes) {
+    private void uncheckedStore(TriageJob job, String owner, Optional<InstanceMetadata> details,
+                                List<TriageRecords.Outcome> outcomes) {
         try {
-            records.store(job, details, outcomes, Instant.now());
+            records.store(job, owner, "DONE", null, details, outcomes, Instant.now());
         } catch (SQLException e) {
             throw new StepFailure(e);
         }

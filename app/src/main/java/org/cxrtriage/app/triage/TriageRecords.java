@@ -58,13 +58,22 @@ public final class TriageRecords {
         return files;
     }
 
+    /** Thrown when another node took over the job (our lease ran out); nothing was stored. */
+    public static final class LeaseLostException extends SQLException {
+        LeaseLostException(TriageJob job) {
+            super("job " + job.id() + " for study " + job.studyInstanceUid() + " is no longer leased to this worker");
+        }
+    }
+
     /**
-     * Stores the outcomes of one job and creates or raises the study's worklist item. The active
-     * model's outcome (the one with shadow = false) decides the item; priority and score never
-     * go down, and the previous active result is marked superseded.
+     * Stores the outcomes of one job, creates or raises the study's worklist item and marks the job
+     * {@code finalStatus}, all in one transaction that commits only while {@code owner} still holds
+     * the job's lease: a job is stored once even when a slow node and the node that took over both
+     * finish it. The active model's outcome (shadow = false) decides the item; priority and score
+     * never go down, and the previous active result is marked superseded.
      */
-    public void store(TriageJob job, Optional<InstanceMetadata> details, List<Outcome> outcomes, Instant now)
-            throws SQLException {
+    public void store(TriageJob job, String owner, String finalStatus, String error, Optional<InstanceMetadata> details,
+                      List<Outcome> outcomes, Instant now) throws SQLException {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
@@ -84,6 +93,18 @@ public final class TriageRecords {
                 if (active != null) {
                     supersedePrevious(connection, job.studyInstanceUid(), activeResult);
                     upsertWorklist(connection, job.studyInstanceUid(), active, activeResult, at);
+                }
+                try (PreparedStatement finish = connection.prepareStatement("""
+                        UPDATE triage_job SET status = ?, finished_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
+                         WHERE id = ? AND lease_owner = ? AND status = 'RUNNING'""")) {
+                    finish.setString(1, finalStatus);
+                    finish.setObject(2, at);
+                    finish.setString(3, error == null || error.length() <= 500 ? error : error.substring(0, 500));
+                    finish.setLong(4, job.id());
+                    finish.setString(5, owner);
+                    if (finish.executeUpdate() != 1) {
+                        throw new LeaseLostException(job);
+                    }
                 }
                 connection.commit();
             } catch (SQLException e) {

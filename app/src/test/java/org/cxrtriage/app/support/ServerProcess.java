@@ -59,6 +59,16 @@ public final class ServerProcess implements AutoCloseable {
         return process.pid();
     }
 
+    /** VmHWM of the server process, in MiB. */
+    public long peakRssMib() throws IOException {
+        for (String line : java.nio.file.Files.readAllLines(Path.of("/proc", Long.toString(process.pid()), "status"))) {
+            if (line.startsWith("VmHWM:")) {
+                return Long.parseLong(line.replaceAll("[^0-9]", "")) / 1024;
+            }
+        }
+        return -1;
+    }
+
     /** SIGKILL: no shutdown hooks, no flushing, like a power cut for the process. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

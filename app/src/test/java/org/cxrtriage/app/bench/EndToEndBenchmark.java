@@ -1,0 +1,151 @@
+package org.cxrtriage.app.bench;
+
+import org.cxrtriage.app.support.ServerProcess;
+import org.cxrtriage.testdata.Encoding;
+import org.cxrtriage.testdata.PhantomIdentity;
+import org.cxrtriage.testdata.PhantomSpec;
+import org.cxrtriage.testdata.Transcoder;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * {@code ./cxr-triage bench e2e}: 32 associations push single-image chest studies at the same
+ * time (each study in its own storescu run, so each has its own "last C-STORE response" time),
+ * paced to a sustained aggregate rate (default 10 studies/s; {@code -Drate=0} pushes as fast as
+ * possible to find the capacity); a poller watches the FHIR worklist. Prints the latency from the
+ * last C-STORE response to the scored Task being visible over FHIR, minus the configured quiet
+ * period (p50, p95, p99), the studies per second achieved, the per-step timings, and the server's
+ * peak resident memory.
+ */
+public final class EndToEndBenchmark {
+
+    private static final Pattern TASK = Pattern.compile("\"resourceType\":\"Task\",\"id\":\"([0-9.]+)\"");
+
+    private EndToEndBenchmark() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        int associations = Integer.parseInt(System.getProperty("associations", "32"));
+        int perAssociation = Integer.parseInt(System.getProperty("studies", "10"));
+        double rate = Double.parseDouble(System.getProperty("rate", "10"));
+        long quietMillis = 1000;
+        Path work = Files.createTempDirectory("cxr-bench-e2e");
+        List<List<Path>> batches = new ArrayList<>();
+        List<String> allStudies = new ArrayList<>();
+        Map<Path, String> studyOf = new ConcurrentHashMap<>();
+        for (int a = 0; a < associations; a++) {
+            List<Path> batch = new ArrayList<>();
+            for (int s = 0; s < perAssociation; s++) {
+                PhantomIdentity identity = PhantomIdentity.newStudy();
+                Path file = work.resolve("study-" + a + "-" + s + ".dcm");
+                Transcoder.write(PhantomSpec.chestCr(identity, a * 100L + s).withSize(512, 512), Encoding.EXPLICIT_LITTLE_ENDIAN, file);
+                batch.add(file);
+                studyOf.put(file, identity.studyInstanceUid());
+                allStudies.add(identity.studyInstanceUid());
+            }
+            batches.add(batch);
+        }
+        System.out.printf("pushing %d studies (512x512 16-bit CR) over %d concurrent associations, %s%n",
+                allStudies.size(), associations, rate > 0 ? "paced to " + rate + " studies/s" : "as fast as possible");
+        try (ServerProcess server = ServerProcess.start(work.resolve("data"),
+                Map.of("TRIAGE_QUIET_PERIOD", quietMillis + "ms", "TRIAGE_ASSEMBLY_POLL", "200ms"), work.resolve("server.log"))) {
+            Map<String, Long> pushed = new ConcurrentHashMap<>();
+            Map<String, Long> visible = new ConcurrentHashMap<>();
+            Thread poller = new Thread(() -> poll(server.httpPort(), allStudies.size(), visible), "fhir-poller");
+            poller.start();
+            long start = System.nanoTime();
+            ExecutorService pool = Executors.newFixedThreadPool(associations);
+            for (int a = 0; a < batches.size(); a++) {
+                List<Path> batch = batches.get(a);
+                int association = a;
+                pool.submit(() -> {
+                    for (int s = 0; s < batch.size(); s++) {
+                        Path file = batch.get(s);
+                        if (rate > 0) {
+                            long due = start + (long) ((s * associations + association) / rate * 1e9);
+                            long wait = due - System.nanoTime();
+                            if (wait > 0) {
+                                TimeUnit.NANOSECONDS.sleep(wait);
+                            }
+                        }
+                        storescu(server.dicomPort(), file);
+                        pushed.put(studyOf.get(file), System.nanoTime());
+                    }
+                    return null;
+                });
+            }
+            pool.shutdown();
+            pool.awaitTermination(10, TimeUnit.MINUTES);
+            poller.join(TimeUnit.MINUTES.toMillis(5));
+            long end = visible.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
+            double[] latencies = allStudies.stream().filter(visible::containsKey)
+                    .mapToDouble(uid -> (visible.get(uid) - pushed.get(uid)) / 1e6 - quietMillis).sorted().toArray();
+            System.out.printf("scored Tasks visible over FHIR: %d of %d%n", latencies.length, allStudies.size());
+            System.out.printf("latency after the quiet period (%d ms), ms: p50 %.0f  p95 %.0f  p99 %.0f  max %.0f%n",
+                    quietMillis, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1]);
+            System.out.printf("throughput: %.1f studies/s (%d studies in %.1f s, first push to last visible)%n",
+                    latencies.length / ((end - start) / 1e9), latencies.length, (end - start) / 1e9);
+            System.out.printf("server peak resident memory: %d MiB%n", server.peakRssMib());
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + server.httpPort() + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            metrics.lines().filter(line -> line.startsWith("triage_step_seconds_sum") || line.startsWith("triage_step_seconds_count"))
+                    .forEach(line -> System.out.println("  " + line));
+        }
+    }
+
+    private static void storescu(int port, Path file) throws Exception {
+        Process process = new ProcessBuilder("storescu", "-aec", "CXRTRIAGE", "-aet", "BENCH", "127.0.0.1",
+                Integer.toString(port), file.toString()).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        if (process.waitFor() != 0) {
+            throw new IllegalStateException("storescu failed: " + output);
+        }
+    }
+
+    /** Records when each study's Task first appears as scored or not scored in the FHIR worklist. */
+    private static void poll(int httpPort, int expected, Map<String, Long> visible) {
+        HttpClient client = HttpClient.newHttpClient();
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+        java.time.Instant since = java.time.Instant.now().minusSeconds(5);
+        while (visible.size() < expected && System.nanoTime() < deadline) {
+            try {
+                java.time.Instant asked = java.time.Instant.now();
+                URI uri = URI.create("http://127.0.0.1:" + httpPort + "/fhir/Task?_count=1000&modified=ge"
+                        + java.time.format.DateTimeFormatter.ISO_INSTANT.format(since.minusSeconds(2)));
+                String body = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+                since = asked;
+                long now = System.nanoTime();
+                Matcher matcher = TASK.matcher(body);
+                while (matcher.find()) {
+                    visible.putIfAbsent(matcher.group(1), now);
+                }
+                Thread.sleep(20);
+            } catch (Exception e) {
+                return;
+            }
+        }
+    }
+
+    private static double pct(double[] sorted, double percentile) {
+        if (sorted.length == 0) {
+            return Double.NaN;
+        }
+        int index = (int) Math.ceil(percentile / 100 * sorted.length) - 1;
+        return sorted[Math.max(0, Math.min(sorted.length - 1, index))];
+    }
+}
