@@ -186,12 +186,18 @@ final class FhirResources {
         return report;
     }
 
-    static Device device(WorklistReads.ResultRow result) {
+    /** The model as a Device: id, version, file SHA-256 and the calibration version(s) of its findings. */
+    static Device device(WorklistReads.ResultRow result, List<WorklistReads.FindingRow> findings) {
         Device device = new Device();
         device.setId(deviceId(result.modelId(), result.modelSha256()));
         device.addIdentifier().setSystem("urn:cxr-triage:model-sha256").setValue(result.modelSha256());
         device.addDeviceName().setName(result.modelId()).setType(Device.DeviceNameType.MODELNAME);
-        device.addVersion().setValue(result.modelVersion());
+        device.addVersion().setValue(result.modelVersion()).getType().setText("model version");
+        String calibrations = String.join(", ", findings.stream().map(WorklistReads.FindingRow::calibrationVersion)
+                .distinct().toList());
+        if (!calibrations.isEmpty()) {
+            device.addVersion().setValue(calibrations).getType().setText("calibration version");
+        }
         device.setStatus(Device.FHIRDeviceStatus.ACTIVE);
         device.addNote().setText("AI triage model run on " + result.device() + ". " + DISCLAIMER);
         return device;

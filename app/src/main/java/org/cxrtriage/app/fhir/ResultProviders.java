@@ -104,8 +104,10 @@ final class ResultProviders {
             try {
                 Map<String, Device> devices = new LinkedHashMap<>();
                 for (WorklistReads.ResultRow result : reads.results("")) {
-                    Device device = FhirResources.device(result);
-                    devices.putIfAbsent(device.getIdElement().getIdPart(), device);
+                    String id = FhirResources.deviceId(result.modelId(), result.modelSha256());
+                    if (!devices.containsKey(id)) {
+                        devices.put(id, FhirResources.device(result, reads.findings(" AND result_id = ?", result.id())));
+                    }
                 }
                 return devices;
             } catch (SQLException e) {

@@ -10,6 +10,7 @@ import ca.uhn.fhir.validation.ResultSeverityEnum;
 import ca.uhn.fhir.validation.SingleValidationMessage;
 import ca.uhn.fhir.validation.ValidationResult;
 import org.cxrtriage.app.support.Database;
+import org.cxrtriage.app.support.PythonPhantoms;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
 import org.cxrtriage.testdata.Encoding;
@@ -72,15 +73,15 @@ class FhirApiTest {
     void pushStudies() throws Exception {
         dir = Files.createTempDirectory("fhir-api");
         server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of());
-        Path pneumothorax = pythonStudy("pneumothorax", "pneumothorax", 41);
-        Path normal = pythonStudy("normal", "none", 42);
-        pneumothoraxStudy = Files.readAllLines(pneumothorax.resolve("labels.csv")).get(1).split(",")[0];
-        normalStudy = Files.readAllLines(normal.resolve("labels.csv")).get(1).split(",")[0];
+        PythonPhantoms.Study pneumothorax = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 41);
+        PythonPhantoms.Study normal = PythonPhantoms.study(dir, "normal", "none", 42);
+        pneumothoraxStudy = pneumothorax.studyInstanceUid();
+        normalStudy = normal.studyInstanceUid();
         Path lateral = dir.resolve("lateral.dcm");
         Transcoder.write(PhantomSpec.chestCr(PhantomIdentity.newStudy(), 4).withView(View.LATERAL).withSize(300, 300),
                 Encoding.EXPLICIT_LITTLE_ENDIAN, lateral);
-        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(normal.resolve("study-00000.dcm"),
-                pneumothorax.resolve("study-00000.dcm"), lateral)).allSucceeded(3));
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(normal.file(), pneumothorax.file(), lateral))
+                .allSucceeded(3));
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         while (server.count("SELECT COUNT(*) FROM worklist_item") < 3 && System.nanoTime() < deadline) {
             Thread.sleep(100);
@@ -92,17 +93,6 @@ class FhirApiTest {
     @AfterAll
     void stop() {
         server.close();
-    }
-
-    private Path pythonStudy(String name, String findings, int seed) throws Exception {
-        Path out = dir.resolve(name);
-        Process process = new ProcessBuilder("/usr/bin/python3",
-                Path.of("..", "models", "reference", "make_dicom_set.py").toAbsolutePath().normalize().toString(),
-                "--out", out.toString(), "--count", "1", "--findings", findings, "--seed", Integer.toString(seed))
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS) && process.exitValue() == 0, output);
-        return out;
     }
 
     @Test

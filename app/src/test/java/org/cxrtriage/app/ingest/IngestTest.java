@@ -142,6 +142,21 @@ class IngestTest {
         assertFalse(Files.exists(server.dataDir().resolve("spool").resolve(study.studyInstanceUid())));
     }
 
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void ctObjectsAreRefusedAtNegotiationAndNothingIsRecorded(Database database) throws Exception {
+        start(database, Map.of());
+        PhantomIdentity study = PhantomIdentity.newStudy();
+        Path ct = dir.resolve("ct.dcm");
+        Transcoder.write(phantom(study, 12).withModality("CT").withBodyPart("HEAD"), Encoding.EXPLICIT_LITTLE_ENDIAN, ct);
+
+        Dcmtk.StoreRun run = Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(ct));
+
+        assertEquals(0, run.successes(), run.output());
+        assertTrue(run.output().toLowerCase().contains("no presentation context"), run.output());
+        assertEquals(0, server.count("SELECT COUNT(*) FROM instance"));
+    }
+
     private List<Object> studyRow(String studyUid) throws Exception {
         List<Object> row = server.query("SELECT status, instance_count, revision FROM study WHERE study_instance_uid = ?", studyUid).get(0);
         return List.of(row.get(0), ((Number) row.get(1)).intValue(), ((Number) row.get(2)).intValue());

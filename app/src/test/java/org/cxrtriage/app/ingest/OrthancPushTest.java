@@ -1,6 +1,7 @@
 package org.cxrtriage.app.ingest;
 
 import org.cxrtriage.app.support.Database;
+import org.cxrtriage.app.support.PythonPhantoms;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.dicom.image.PixelDecoder;
 import org.cxrtriage.testdata.Encoding;
@@ -29,6 +30,7 @@ import java.util.regex.Pattern;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Orthanc (Debian package) as the PACS: it pushes a study, one instance of which is JPEG-LS, which
@@ -100,6 +102,31 @@ class OrthancPushTest {
                 PixelDecoder.decode(server.dataDir().resolve((String) row.get(2))).firstFrame(),
                 "transcoding must be lossless");
         assertEquals(2, server.count("SELECT COUNT(*) FROM instance WHERE study_instance_uid = ?", study.studyInstanceUid()));
+    }
+
+    @Test
+    void aPneumothoraxStudyPushedByOrthancComesFirstOnTheFhirWorklist() throws Exception {
+        PythonPhantoms.Study normal = PythonPhantoms.study(dir, "normal", "none", 51);
+        PythonPhantoms.Study pneumothorax = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 52);
+        String first = upload(normal.file());
+        String second = upload(pneumothorax.file());
+
+        HttpResponse<String> push = post("/modalities/cxr/store", "[\"" + first + "\", \"" + second + "\"]");
+        assertEquals(200, push.statusCode(), push.body());
+
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        String body = "";
+        while (System.nanoTime() < deadline) {
+            body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
+                    + "/fhir/Task?status=ready&_sort=-priority,-triage-score")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            if (body.contains(normal.studyInstanceUid()) && body.contains(pneumothorax.studyInstanceUid())) {
+                break;
+            }
+            Thread.sleep(200);
+        }
+        int pneumothoraxAt = body.indexOf("\"Task\",\"id\":\"" + pneumothorax.studyInstanceUid());
+        int normalAt = body.indexOf("\"Task\",\"id\":\"" + normal.studyInstanceUid());
+        assertTrue(pneumothoraxAt >= 0 && normalAt > pneumothoraxAt, "pneumothorax first: " + body);
     }
 
     private String upload(Path file) throws Exception {

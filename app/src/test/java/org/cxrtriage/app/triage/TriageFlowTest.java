@@ -1,6 +1,7 @@
 package org.cxrtriage.app.triage;
 
 import org.cxrtriage.app.support.Database;
+import org.cxrtriage.app.support.PythonPhantoms;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
 import org.cxrtriage.testdata.Encoding;
@@ -42,41 +43,25 @@ class TriageFlowTest {
         }
     }
 
-    /** Writes one synthetic study with the given findings ("none" for a normal study); returns its folder. */
-    private Path pythonStudy(String name, String findings, int seed) throws Exception {
-        Path out = dir.resolve(name);
-        Process process = new ProcessBuilder("/usr/bin/python3",
-                Path.of("..", "models", "reference", "make_dicom_set.py").toAbsolutePath().normalize().toString(),
-                "--out", out.toString(), "--count", "1", "--findings", findings, "--seed", Integer.toString(seed))
-                .redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes());
-        assertTrue(process.waitFor(120, TimeUnit.SECONDS) && process.exitValue() == 0, output);
-        return out;
-    }
-
-    private String studyUid(Path folder) throws Exception {
-        return Files.readAllLines(folder.resolve("labels.csv")).get(1).split(",")[0];
-    }
-
     @ParameterizedTest
     @EnumSource(Database.class)
     void flaggedStudyComesFirstAndUnscorableStudiesAreListedWithTheirReason(Database database) throws Exception {
         server = TriageServer.start(database, dir.resolve("data"), Map.of());
-        Path pneumothorax = pythonStudy("pneumothorax", "pneumothorax", 21);
-        Path normal = pythonStudy("normal", "none", 22);
+        PythonPhantoms.Study pneumothorax = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 21);
+        PythonPhantoms.Study normal = PythonPhantoms.study(dir, "normal", "none", 22);
         PhantomIdentity lateralStudy = PhantomIdentity.newStudy();
         Path lateral = dir.resolve("lateral.dcm");
         Transcoder.write(PhantomSpec.chestCr(lateralStudy, 4).withView(View.LATERAL).withSize(300, 300),
                 Encoding.EXPLICIT_LITTLE_ENDIAN, lateral);
 
-        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(normal.resolve("study-00000.dcm"),
-                pneumothorax.resolve("study-00000.dcm"), lateral)).allSucceeded(3));
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(normal.file(), pneumothorax.file(), lateral))
+                .allSucceeded(3));
         awaitWorklist(3);
 
         List<List<Object>> worklist = server.query("""
                 SELECT w.study_instance_uid, w.priority, w.business_status, w.reason, w.critical
                   FROM worklist_item w ORDER BY w.priority_rank DESC, w.aged_score DESC""");
-        assertEquals(studyUid(pneumothorax), worklist.get(0).get(0), "the pneumothorax study is first: " + worklist);
+        assertEquals(pneumothorax.studyInstanceUid(), worklist.get(0).get(0), "the pneumothorax study is first: " + worklist);
         assertEquals(Boolean.TRUE, worklist.get(0).get(4));
         List<Object> lateralRow = worklist.stream().filter(row -> row.get(0).equals(lateralStudy.studyInstanceUid()))
                 .findFirst().orElseThrow();
@@ -87,7 +72,7 @@ class TriageFlowTest {
                 SELECT f.probability, f.positive, r.model_id, r.model_sha256, f.calibration_version
                   FROM finding_result f JOIN triage_result r ON r.id = f.result_id
                  WHERE r.study_instance_uid = ? AND f.finding_key = 'pneumothorax' AND r.shadow = FALSE""",
-                studyUid(pneumothorax)).get(0);
+                pneumothorax.studyInstanceUid()).get(0);
         double probability = ((Number) finding.get(0)).doubleValue();
         assertTrue(probability >= 0 && probability <= 1);
         assertEquals(Boolean.TRUE, finding.get(1), "positive at the operating point, p = " + probability);
@@ -99,10 +84,9 @@ class TriageFlowTest {
     @EnumSource(Database.class)
     void aLateInstanceSupersedesTheResultWithoutLoweringPriority(Database database) throws Exception {
         server = TriageServer.start(database, dir.resolve("data"), Map.of());
-        Path pneumothorax = pythonStudy("pneumothorax", "pneumothorax", 31);
-        String study = studyUid(pneumothorax);
-        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS",
-                List.of(pneumothorax.resolve("study-00000.dcm"))).allSucceeded(1));
+        PythonPhantoms.Study pneumothorax = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 31);
+        String study = pneumothorax.studyInstanceUid();
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(pneumothorax.file())).allSucceeded(1));
         awaitResults(study, 1);
         List<Object> before = server.query("SELECT priority_rank, triage_score FROM worklist_item WHERE study_instance_uid = ?",
                 study).get(0);
