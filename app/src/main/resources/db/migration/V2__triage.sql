@@ -6,6 +6,7 @@ ALTER TABLE study ADD COLUMN patient_key VARCHAR(40);
 ALTER TABLE study ADD COLUMN patient_name VARCHAR(200);
 ALTER TABLE study ADD COLUMN patient_sex VARCHAR(16);
 ALTER TABLE study ADD COLUMN patient_birth_date DATE;
+ALTER TABLE study ADD COLUMN patient_age_years INTEGER;
 ALTER TABLE study ADD COLUMN accession_number VARCHAR(64);
 ALTER TABLE study ADD COLUMN study_started TIMESTAMP WITH TIME ZONE;
 ALTER TABLE study ADD COLUMN description VARCHAR(200);

@@ -117,6 +117,7 @@ public final class TriageRecords {
     private static void saveStudyDetails(Connection connection, String studyUid, InstanceMetadata m) throws SQLException {
         try (PreparedStatement update = connection.prepareStatement("""
                 UPDATE study SET patient_key = ?, patient_id = ?, patient_name = ?, patient_sex = ?, patient_birth_date = ?,
+                       patient_age_years = ?,
                        accession_number = ?, study_started = ?, description = ?, modality = ?, requested_priority = ?,
                        institution = ?
                  WHERE study_instance_uid = ?""")) {
@@ -125,14 +126,15 @@ public final class TriageRecords {
             update.setString(3, m.patientName());
             update.setString(4, m.patientSex());
             update.setObject(5, m.patientBirthDate().orElse(null));
-            update.setString(6, m.accessionNumber());
-            update.setObject(7, m.studyDate().map(date -> LocalDateTime.of(date, m.studyTime().orElse(java.time.LocalTime.MIDNIGHT))
+            update.setObject(6, m.ageYears().orElse(null));
+            update.setString(7, m.accessionNumber());
+            update.setObject(8, m.studyDate().map(date -> LocalDateTime.of(date, m.studyTime().orElse(java.time.LocalTime.MIDNIGHT))
                     .atZone(ZoneId.systemDefault()).toOffsetDateTime()).orElse(null));
-            update.setString(8, m.studyDescription());
-            update.setString(9, m.modality());
-            update.setString(10, m.requestedPriority().orElse(null));
-            update.setString(11, m.institutionName());
-            update.setString(12, studyUid);
+            update.setString(9, m.studyDescription());
+            update.setString(10, m.modality());
+            update.setString(11, m.requestedPriority().orElse(null));
+            update.setString(12, m.institutionName());
+            update.setString(13, studyUid);
             update.executeUpdate();
         }
     }

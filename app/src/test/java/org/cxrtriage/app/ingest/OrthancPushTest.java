@@ -44,7 +44,10 @@ class OrthancPushTest {
     private TriageServer server;
     private Process orthanc;
     private int orthancHttp;
-    private final HttpClient http = HttpClient.newHttpClient();
+    /** A fresh client per request: Orthanc may close a kept-alive connection the client would reuse. */
+    private static HttpClient http() {
+        return HttpClient.newHttpClient();
+    }
 
     @BeforeEach
     void start() throws Exception {
@@ -117,7 +120,7 @@ class OrthancPushTest {
         long deadline = System.nanoTime() + 60_000_000_000L;
         String body = "";
         while (System.nanoTime() < deadline) {
-            body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
+            body = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
                     + "/fhir/Task?status=ready&_sort=-priority,-triage-score")).build(), HttpResponse.BodyHandlers.ofString()).body();
             if (body.contains(normal.studyInstanceUid()) && body.contains(pneumothorax.studyInstanceUid())) {
                 break;
@@ -130,7 +133,7 @@ class OrthancPushTest {
     }
 
     private String upload(Path file) throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri("/instances"))
+        HttpResponse<String> response = http().send(HttpRequest.newBuilder(uri("/instances"))
                 .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
         Matcher id = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
@@ -141,7 +144,7 @@ class OrthancPushTest {
     }
 
     private HttpResponse<String> post(String path, String json) throws Exception {
-        return http.send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
+        return http().send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
                 HttpResponse.BodyHandlers.ofString());
     }
 
@@ -153,7 +156,7 @@ class OrthancPushTest {
         long deadline = System.nanoTime() + 30_000_000_000L;
         while (System.nanoTime() < deadline) {
             try {
-                if (http.send(HttpRequest.newBuilder(uri("/system")).build(), HttpResponse.BodyHandlers.ofString())
+                if (http().send(HttpRequest.newBuilder(uri("/system")).build(), HttpResponse.BodyHandlers.ofString())
                         .statusCode() == 200) {
                     return;
                 }

@@ -62,7 +62,7 @@ class MalformedInputTest {
     void truncatedDataSetIsRefused() throws Exception {
         PhantomIdentity identity = PhantomIdentity.newStudy();
         byte[] dataSet = validDataSet(identity);
-        byte[] truncated = Arrays.copyOf(dataSet, dataSet.length / 2);
+        byte[] truncated = Arrays.copyOf(dataSet, (dataSet.length / 2) & ~1); // PDVs must have even length
 
         String status = RawStoreScu.store(scp.localPort(), identity.sopInstanceUid(), truncated);
 

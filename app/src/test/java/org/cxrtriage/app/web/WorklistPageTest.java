@@ -1,0 +1,152 @@
+package org.cxrtriage.app.web;
+
+import org.cxrtriage.app.support.Database;
+import org.cxrtriage.app.support.PythonPhantoms;
+import org.cxrtriage.app.support.TriageServer;
+import org.cxrtriage.testdata.Dcmtk;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.interactions.Actions;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.TakesScreenshot;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+import java.io.File;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A radiologist's session in a real headless Chromium: sign in, watch a flagged study arrive at the
+ * top without reloading, open it, see the image, agree with a finding, mark it reviewed, and find
+ * the same state over FHIR. Screenshots go to app/target/screenshots.
+ */
+class WorklistPageTest {
+
+    @TempDir
+    Path dir;
+
+    private TriageServer server;
+    private ChromeDriver browser;
+
+    @BeforeEach
+    void start() throws Exception {
+        server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of("triage.ui.password", "correct horse"));
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary("/usr/bin/chromium");
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync", "--disable-quic",
+                "--window-size=1600,1000", "--user-data-dir=" + Files.createDirectories(dir.resolve("chromium")));
+        ChromeDriverService service = new ChromeDriverService.Builder()
+                .usingDriverExecutable(new File("/usr/bin/chromedriver")).usingAnyFreePort().build();
+        browser = new ChromeDriver(service, options);
+    }
+
+    @AfterEach
+    void stop() {
+        if (browser != null) {
+            browser.quit();
+        }
+        server.close();
+    }
+
+    @Test
+    void radiologistWorksAFlaggedStudyFromArrivalToReview() throws Exception {
+        String base = "http://127.0.0.1:" + server.httpPort();
+        browser.get(base + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+        browser.findElement(By.id("login-user")).sendKeys("radiologist");
+        browser.findElement(By.id("login-password")).sendKeys("wrong");
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        wait.until(d -> d.findElement(By.id("login-error")).getText().contains("Wrong"));
+        browser.findElement(By.id("login-password")).clear();
+        browser.findElement(By.id("login-password")).sendKeys("correct horse");
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        wait.until(d -> d.findElement(By.id("worklist")).isDisplayed());
+
+        PythonPhantoms.Study normal = PythonPhantoms.study(dir, "normal", "none", 61);
+        PythonPhantoms.Study flagged = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 62);
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(normal.file())).allSucceeded(1));
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(flagged.file())).allSucceeded(1));
+
+        wait.until(d -> d.findElements(By.cssSelector("#rows tbody tr")).size() == 2);
+        WebElement top = browser.findElement(By.cssSelector("#rows tbody tr"));
+        assertEquals(flagged.studyInstanceUid(), top.getAttribute("data-uid"), "the flagged study is first, without a reload");
+        assertTrue(top.findElement(By.cssSelector(".chip.positive")).getText().startsWith("Pneumothorax"));
+        assertEquals("asap", top.findElement(By.cssSelector(".priority")).getText().toLowerCase());
+        screenshot("1-worklist");
+        browser.findElement(By.cssSelector("th[data-sort='waiting'] button")).click();
+        browser.findElement(By.cssSelector("th[data-sort='waiting'] button")).click();
+        assertEquals("descending", browser.findElement(By.cssSelector("th[data-sort='waiting']")).getAttribute("aria-sort"));
+        browser.findElement(By.cssSelector("th[data-sort='priority'] button")).click();
+        wait.until(d -> flagged.studyInstanceUid().equals(
+                d.findElement(By.cssSelector("#rows tbody tr")).getAttribute("data-uid")));
+
+        new Actions(browser).sendKeys("j").perform();
+        wait.until(d -> "true".equals(d.findElements(By.cssSelector("#rows tbody tr")).get(1).getAttribute("aria-selected")));
+        new Actions(browser).sendKeys("k").perform();
+        wait.until(d -> "true".equals(d.findElements(By.cssSelector("#rows tbody tr")).get(0).getAttribute("aria-selected")));
+        new Actions(browser).sendKeys(Keys.ENTER).perform();
+
+        wait.until(d -> d.findElement(By.id("study")).isDisplayed());
+        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
+                "const i = document.getElementById('preview'); return i.complete && i.naturalWidth > 0;"));
+        double spread = ((Number) ((JavascriptExecutor) browser).executeScript("""
+                const img = document.getElementById('preview');
+                const c = document.createElement('canvas'); c.width = 64; c.height = 64;
+                const g = c.getContext('2d'); g.drawImage(img, 0, 0, 64, 64);
+                const d = g.getImageData(0, 0, 64, 64).data; let min = 255, max = 0;
+                for (let i = 0; i < d.length; i += 4) { min = Math.min(min, d[i]); max = Math.max(max, d[i]); }
+                return max - min;""")).doubleValue();
+        assertTrue(spread > 100, "the preview shows an image, not a blank (grey range " + spread + ")");
+        wait.until(d -> d.findElement(By.id("timeline")).getText().contains("Opened"));
+        screenshot("2-study-opened");
+
+        browser.findElement(By.cssSelector("#findings tbody tr button[data-agree='true']")).click();
+        wait.until(d -> "true".equals(d.findElement(By.cssSelector("#findings tbody tr button[data-agree='true']"))
+                .getAttribute("aria-pressed")));
+        browser.findElement(By.id("reviewed")).click();
+        wait.until(d -> d.findElement(By.id("reviewed")).getText().equals("Reviewed"));
+        screenshot("3-study-reviewed");
+
+        String task = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/fhir/Task/"
+                + flagged.studyInstanceUid())).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(task.contains("\"status\":\"completed\""), task);
+        assertTrue(task.contains("\"owner\":{\"display\":\"radiologist\"}"), task);
+        assertEquals(1, server.count("SELECT COUNT(*) FROM finding_feedback WHERE actor = 'radiologist' AND agree = TRUE"));
+        assertEquals(1, server.count("SELECT COUNT(*) FROM worklist_item WHERE study_instance_uid = ? AND first_opened_at IS NOT NULL"
+                + " AND completed_at IS NOT NULL", flagged.studyInstanceUid()));
+    }
+
+    @Test
+    void patientDataNeedsASignedInUser() throws Exception {
+        HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
+                "http://127.0.0.1:" + server.httpPort() + "/api/worklist")).build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+    }
+
+    private void screenshot(String name) throws Exception {
+        Path target = Files.createDirectories(Path.of("target", "screenshots")).resolve(name + ".png");
+        Files.copy(((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE).toPath(), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+}

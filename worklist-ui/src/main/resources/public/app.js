@@ -1,0 +1,313 @@
+// cxr-triage web worklist: plain JavaScript, no external assets. Talks to /api (same origin).
+"use strict";
+
+const state = { rows: [], version: null, selected: null, open: null, findings: new Set(), sort: null, descending: false };
+
+// Column sort keys; without a chosen column the server's order (most urgent first) is kept.
+const SORT_KEYS = {
+  priority: null,
+  patient: (r) => (r.patientName || "").toLowerCase(),
+  accession: (r) => r.accession || "",
+  time: (r) => r.studyTime || "",
+  waiting: (r) => r.waitingMinutes,
+  status: (r) => r.status,
+};
+const $ = (id) => document.getElementById(id);
+
+async function api(path, options = {}) {
+  const response = await fetch("/api" + path, {
+    credentials: "same-origin",
+    headers: options.body ? { "Content-Type": "application/json" } : {},
+    ...options,
+  });
+  if (response.status === 401) {
+    showLogin();
+    throw new Error("signed out");
+  }
+  return response;
+}
+
+function showLogin() {
+  $("login").hidden = false;
+  $("worklist").hidden = true;
+  $("account").hidden = true;
+  $("login-user").focus();
+}
+
+async function start() {
+  try {
+    const me = await (await api("/me")).json();
+    $("user-name").textContent = me.user;
+    $("login").hidden = true;
+    $("worklist").hidden = false;
+    $("account").hidden = false;
+    document.activeElement?.blur();
+    await refresh(true);
+    setInterval(poll, 3000);
+  } catch (e) {
+    // showLogin() has run
+  }
+}
+
+$("login-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const response = await fetch("/api/login", {
+    method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+    body: JSON.stringify({ user: $("login-user").value, password: $("login-password").value }),
+  });
+  if (response.ok) {
+    $("login-error").textContent = "";
+    start();
+  } else {
+    $("login-error").textContent = "Wrong user name or password.";
+  }
+});
+
+$("sign-out").addEventListener("click", async () => {
+  await fetch("/api/logout", { method: "POST", credentials: "same-origin" });
+  location.reload();
+});
+
+async function poll() {
+  try {
+    const { version } = await (await api("/worklist/version")).json();
+    if (version !== state.version) {
+      await refresh(false);
+    }
+  } catch (e) {
+    // keep the current list; the next poll tries again
+  }
+}
+
+async function refresh(first) {
+  const data = await (await api("/worklist")).json();
+  state.version = data.version;
+  state.rows = data.rows;
+  for (const row of data.rows) {
+    for (const chip of row.chips) {
+      if (!state.findings.has(chip.key)) {
+        state.findings.add(chip.key);
+        const option = document.createElement("option");
+        option.value = chip.key;
+        option.textContent = chip.display;
+        $("finding-filter").appendChild(option);
+      }
+    }
+  }
+  render();
+  loadSummary();
+  if (visibleRows().length && !state.rows.some((r) => r.studyUid === state.selected)) {
+    select(visibleRows()[0].studyUid);
+  }
+  if (state.open) {
+    loadStudy(state.open, false);
+  }
+}
+
+function visibleRows() {
+  const rows = filteredRows();
+  const key = state.sort && SORT_KEYS[state.sort];
+  if (!key) return rows;
+  const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return state.descending ? sorted.reverse() : sorted;
+}
+
+function filteredRows() {
+  const query = $("search").value.trim().toLowerCase();
+  const status = $("status-filter").value;
+  const finding = $("finding-filter").value;
+  const flagged = $("flagged-only").checked;
+  return state.rows.filter((row) => {
+    if (status === "open" && row.status === "completed") return false;
+    if (status !== "open" && status !== "all" && row.status !== status) return false;
+    if (flagged && !row.critical) return false;
+    if (finding && !row.chips.some((c) => c.key === finding && c.positive)) return false;
+    if (query && ![row.patientName, row.accession, row.patientId].some((v) => (v || "").toLowerCase().includes(query))) {
+      return false;
+    }
+    return true;
+  });
+}
+
+const STATUS_TEXT = { "ready": "New", "in-progress": "In progress", "completed": "Reviewed" };
+
+function render() {
+  const wrap = $("table-wrap");
+  const scroll = wrap.scrollTop;
+  const body = $("rows").tBodies[0];
+  const rows = visibleRows();
+  body.replaceChildren(...rows.map(rowElement));
+  $("empty").hidden = rows.length > 0;
+  wrap.scrollTop = scroll;
+  markSelected();
+}
+
+function rowElement(row) {
+  const tr = document.createElement("tr");
+  tr.dataset.uid = row.studyUid;
+  tr.tabIndex = -1;
+  if (row.status === "completed") tr.classList.add("completed");
+  // Positive findings first, then others only when they are not negligible (20 % or more).
+  const shown = row.chips.filter((c) => c.positive).concat(row.chips.filter((c) => !c.positive && c.probability >= 0.2));
+  const findings = row.businessStatus !== "scored"
+    ? `<span class="notscored">not scored: ${escape(row.reason || "")}</span>`
+    : shown.length ? shown.map(chipHtml).join("") : `<span class="muted">no finding above 20 %</span>`;
+  tr.innerHTML = `
+    <td><span class="priority ${row.priority}">${row.priority}</span></td>
+    <td>${findings}</td>
+    <td>${escape(row.patientName)}</td>
+    <td>${escape(row.patientId)}</td>
+    <td>${escape(row.age)} ${escape(row.sex)}</td>
+    <td>${escape(row.accession)}</td>
+    <td>${formatTime(row.studyTime)}</td>
+    <td>${waiting(row.waitingMinutes)}</td>
+    <td>${STATUS_TEXT[row.status] || row.status}</td>`;
+  tr.addEventListener("click", () => { select(row.studyUid); openStudy(row.studyUid); });
+  return tr;
+}
+
+function chipHtml(chip) {
+  const percent = Math.round(chip.probability * 100);
+  const label = `${chip.display} ${percent}%${chip.positive ? ", positive at operating point" : ""}`;
+  return `<span class="chip ${chip.positive ? "positive" : ""}" title="${escape(label)}" aria-label="${escape(label)}">`
+    + `${escape(chip.display)} ${percent}%</span>`;
+}
+
+function select(uid) {
+  state.selected = uid;
+  markSelected();
+}
+
+function markSelected() {
+  for (const tr of $("rows").tBodies[0].rows) {
+    const selected = tr.dataset.uid === state.selected;
+    tr.classList.toggle("selected", selected);
+    tr.setAttribute("aria-selected", selected ? "true" : "false");
+    if (selected && document.activeElement?.tagName !== "INPUT" && document.activeElement?.tagName !== "SELECT") {
+      tr.scrollIntoView({ block: "nearest" });
+    }
+  }
+}
+
+async function openStudy(uid) {
+  state.open = uid;
+  const row = state.rows.find((r) => r.studyUid === uid);
+  if (row && row.status === "ready") {
+    await api(`/studies/${encodeURIComponent(uid)}/open`, { method: "POST" });
+  }
+  await loadStudy(uid, true);
+  refresh(false);
+}
+
+async function loadStudy(uid, withImage) {
+  const response = await api(`/studies/${encodeURIComponent(uid)}`);
+  if (!response.ok) return;
+  const detail = await response.json();
+  const row = detail.row;
+  $("study").hidden = false;
+  $("study-title").textContent = `${row.patientName || "Unknown patient"} · ${row.accession || "no accession"}`;
+  $("study-meta").textContent = [detail.modality, detail.description, `${row.age || ""} ${row.sex || ""}`.trim(),
+    row.patientId ? `ID ${row.patientId}` : ""].filter((part) => part && part.trim()).join(" · ");
+  if (withImage) {
+    $("preview").src = `/api/studies/${encodeURIComponent(uid)}/preview.png`;
+  }
+  const body = $("findings").tBodies[0];
+  body.replaceChildren(...(row.businessStatus === "scored" ? row.chips : []).map((chip) => {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<td>${escape(chip.display)}</td><td>${(chip.probability * 100).toFixed(1)}%</td>
+      <td>${chip.threshold == null ? "none" : (chip.threshold * 100).toFixed(1) + "%"}</td>
+      <td class="${chip.positive ? "pos" : ""}">${chip.positive ? "Positive" : "Negative"}</td>
+      <td><button type="button" data-agree="true" aria-pressed="false">Agree</button>
+          <button type="button" data-agree="false" aria-pressed="false">Disagree</button></td>`;
+    for (const button of tr.querySelectorAll("button")) {
+      button.addEventListener("click", async () => {
+        await api(`/findings/${chip.id}/feedback`, { method: "POST", body: JSON.stringify({ agree: button.dataset.agree === "true" }) });
+        for (const other of tr.querySelectorAll("button")) other.setAttribute("aria-pressed", other === button ? "true" : "false");
+      });
+    }
+    return tr;
+  }));
+  $("model").textContent = row.businessStatus === "scored"
+    ? `Model ${detail.modelId} ${detail.modelVersion} on ${detail.device}. Synthetic reference model: not for clinical use unless your site replaced it.`
+    : `Not scored: ${row.reason}`;
+  const t = detail.timeline;
+  $("timeline").innerHTML = [["Received", t.received], ["Scored", t.scored], ["Opened", t.opened], ["Reviewed", t.reviewed]]
+    .map(([label, time]) => `<li>${label}: <span>${time ? formatTime(time) : "—"}</span></li>`).join("");
+  $("reviewed").disabled = row.status === "completed";
+  $("reviewed").textContent = row.status === "completed" ? "Reviewed" : "Mark reviewed";
+}
+
+$("reviewed").addEventListener("click", async () => {
+  if (!state.open) return;
+  await api(`/studies/${encodeURIComponent(state.open)}/review`, { method: "POST" });
+  await loadStudy(state.open, false);
+  refresh(false);
+});
+
+$("close-study").addEventListener("click", closeStudy);
+
+function closeStudy() {
+  state.open = null;
+  $("study").hidden = true;
+}
+
+async function loadSummary() {
+  const s = await (await api("/summary")).json();
+  const part = (label, x) => x.n ? `${label} median ${x.medianMinutes} min, 90th percentile ${x.p90Minutes} min (n=${x.n})` : `${label} none yet`;
+  $("summary").textContent = `Last ${s.hours} h — time to first open: ${part("flagged", s.toFirstOpen.flagged)}; `
+    + `${part("not flagged", s.toFirstOpen.notFlagged)}. Time to review: ${part("flagged", s.toReview.flagged)}; `
+    + `${part("not flagged", s.toReview.notFlagged)}.`;
+}
+
+for (const th of document.querySelectorAll("#rows thead th[data-sort]")) {
+  const button = document.createElement("button");
+  button.type = "button";
+  button.className = "sort";
+  button.textContent = th.textContent;
+  th.replaceChildren(button);
+  button.addEventListener("click", () => {
+    const column = th.dataset.sort;
+    state.descending = state.sort === column ? !state.descending : false;
+    state.sort = column === "priority" ? null : column;
+    for (const other of document.querySelectorAll("#rows thead th[data-sort]")) other.removeAttribute("aria-sort");
+    th.setAttribute("aria-sort", state.sort ? (state.descending ? "descending" : "ascending") : "descending");
+    render();
+  });
+}
+
+for (const id of ["search", "status-filter", "finding-filter", "flagged-only"]) {
+  $(id).addEventListener("input", render);
+  $(id).addEventListener("change", render);
+}
+
+document.addEventListener("keydown", (event) => {
+  if ($("worklist").hidden || ["INPUT", "SELECT", "TEXTAREA"].includes(event.target.tagName)) return;
+  const rows = visibleRows();
+  const index = rows.findIndex((r) => r.studyUid === state.selected);
+  if (event.key === "j" && rows.length) {
+    select(rows[Math.min(rows.length - 1, index + 1)].studyUid);
+  } else if (event.key === "k" && rows.length) {
+    select(rows[Math.max(0, index - 1)].studyUid);
+  } else if (event.key === "Enter" && state.selected) {
+    openStudy(state.selected);
+  } else if (event.key === "Escape") {
+    closeStudy();
+  }
+});
+
+function waiting(minutes) {
+  if (minutes < 60) return `${minutes} min`;
+  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+}
+
+function formatTime(iso) {
+  if (!iso) return "";
+  const d = new Date(iso);
+  return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+}
+
+function escape(text) {
+  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+}
+
+start();
