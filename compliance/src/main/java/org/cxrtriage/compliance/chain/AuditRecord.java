@@ -1,0 +1,63 @@
+package org.cxrtriage.compliance.chain;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
+
+/**
+ * A chained audit record: the entry, its sequence number, and hash = SHA-256(previous hash + the
+ * canonical form of this record). Changing, removing, inserting or reordering any record breaks
+ * every hash after it.
+ */
+public record AuditRecord(long sequence, AuditEntry entry, String previousHash, String hash) {
+
+    /** The hash of "no previous record". */
+    public static final String GENESIS = "0".repeat(64);
+
+    /** Chains an entry after the record with {@code previousHash}. */
+    public static AuditRecord chain(long sequence, AuditEntry entry, String previousHash) {
+        return new AuditRecord(sequence, entry, previousHash, hashOf(sequence, entry, previousHash));
+    }
+
+    /** True when the stored hash is what the content gives. */
+    public boolean intact() {
+        return hash.equals(hashOf(sequence, entry, previousHash));
+    }
+
+    static String hashOf(long sequence, AuditEntry entry, String previousHash) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            digest.update(previousHash.getBytes(StandardCharsets.US_ASCII));
+            digest.update(canonical(sequence, entry).getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JVM has SHA-256", e);
+        }
+    }
+
+    /**
+     * One line per field, in a fixed order, each value length-prefixed so no value can imitate a
+     * field boundary. Time in epoch microseconds (what both databases store exactly).
+     */
+    static String canonical(long sequence, AuditEntry e) {
+        StringBuilder out = new StringBuilder();
+        field(out, "seq", Long.toString(sequence));
+        long micros = e.time().getEpochSecond() * 1_000_000L + e.time().getNano() / 1_000;
+        field(out, "time", Long.toString(micros));
+        field(out, "actorType", e.actorType());
+        field(out, "actor", e.actor());
+        field(out, "action", e.action());
+        field(out, "study", e.studyUid());
+        field(out, "resources", String.join("\n", e.resources()));
+        field(out, "outcome", e.outcome());
+        field(out, "source", e.source());
+        field(out, "details", e.details());
+        return out.toString();
+    }
+
+    private static void field(StringBuilder out, String name, String value) {
+        String text = value == null ? "" : value;
+        out.append(name).append(':').append(value == null ? -1 : text.length()).append(':').append(text).append('\n');
+    }
+}
