@@ -13,8 +13,11 @@ import jakarta.inject.Singleton;
 @Singleton
 public final class DefaultDatabaseUrl implements BeanCreatedEventListener<DatasourceConfiguration> {
 
-    /** WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged instance survives a kill. */
-    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0";
+    /**
+     * WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged instance survives a kill.
+     * AUTO_SERVER=TRUE: the command-line tools (audit verify) can open the database while the server runs.
+     */
+    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
 
     private final StorageConfig storage;
 

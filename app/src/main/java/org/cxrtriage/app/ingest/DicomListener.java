@@ -2,9 +2,11 @@ package org.cxrtriage.app.ingest;
 
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
+import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.DicomConfig;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.dicom.scp.AssociationEvents;
+import org.cxrtriage.dicom.scp.AssociationSummary;
 import org.cxrtriage.dicom.scp.StoreScp;
 import org.cxrtriage.dicom.store.InstanceStore;
 import org.cxrtriage.dicom.store.StudySpool;
@@ -26,7 +28,7 @@ public final class DicomListener implements AutoCloseable {
     private final StudySpool spool;
     private final StoreScp scp;
 
-    public DicomListener(DicomConfig dicom, StorageConfig storage, JdbcInstanceCatalog catalog) {
+    public DicomListener(DicomConfig dicom, StorageConfig storage, JdbcInstanceCatalog catalog, AuditTrail audit) {
         try {
             this.spool = new StudySpool(storage.spoolDir(), storage.quarantineDir(), storage.minFreeBytes());
             int leftovers = spool.clearIncoming();
@@ -34,11 +36,28 @@ public final class DicomListener implements AutoCloseable {
                 log.info("removed {} partial instance file(s) left by an earlier stop; none had been acknowledged",
                         leftovers);
             }
-            this.scp = new StoreScp(dicom.toScpSettings(), new InstanceStore(spool, catalog), AssociationEvents.NONE);
+            this.scp = new StoreScp(dicom.toScpSettings(), new InstanceStore(spool, catalog), auditing(audit));
             scp.start();
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
+    }
+
+    /** Every association, accepted or rejected, goes into the audit trail. */
+    private static AssociationEvents auditing(AuditTrail audit) {
+        return new AssociationEvents() {
+            @Override
+            public void rejected(String callingAeTitle, String calledAeTitle, String remoteAddress, String reason) {
+                audit.dicomPeer(callingAeTitle, "dicom.association", null, false, remoteAddress, "rejected: " + reason);
+            }
+
+            @Override
+            public void closed(AssociationSummary s) {
+                audit.dicomPeer(s.callingAeTitle(), "dicom.association", null, s.failed() == 0, s.remoteAddress(),
+                        String.format("%s ended by %s: %d stored, %d failed, %d echo(es)", s.id(), s.endedBy(), s.stored(),
+                                s.failed(), s.echoes()));
+            }
+        };
     }
 
     public StoreScp scp() {

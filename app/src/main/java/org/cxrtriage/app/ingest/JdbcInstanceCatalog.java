@@ -1,6 +1,7 @@
 package org.cxrtriage.app.ingest;
 
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.dicom.store.InstanceCatalog;
 import org.cxrtriage.dicom.store.SpooledInstance;
@@ -36,10 +37,12 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
 
     private final DataSource dataSource;
     private final StorageConfig storage;
+    private final AuditTrail audit;
 
-    public JdbcInstanceCatalog(DataSource dataSource, StorageConfig storage) {
+    public JdbcInstanceCatalog(DataSource dataSource, StorageConfig storage, AuditTrail audit) {
         this.dataSource = dataSource;
         this.storage = storage;
+        this.audit = audit;
     }
 
     @Override
@@ -54,6 +57,8 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
                 } else {
                     connection.rollback();
                 }
+                audit.dicomPeer(instance.callingAeTitle(), "dicom.store", instance.studyInstanceUid(), true, null,
+                        (recorded ? "stored " : "re-sent, already stored ") + instance.sopInstanceUid());
                 return recorded;
             } catch (SQLException e) {
                 connection.rollback();

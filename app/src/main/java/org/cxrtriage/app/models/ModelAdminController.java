@@ -19,9 +19,11 @@ import java.util.Map;
 public final class ModelAdminController {
 
     private final ModelRegistry registry;
+    private final org.cxrtriage.app.audit.AuditTrail audit;
 
-    public ModelAdminController(ModelRegistry registry) {
+    public ModelAdminController(ModelRegistry registry, org.cxrtriage.app.audit.AuditTrail audit) {
         this.registry = registry;
+        this.audit = audit;
     }
 
     @Post("/reload")
@@ -33,6 +35,9 @@ public final class ModelAdminController {
         }
         try {
             ModelRegistry.Snapshot snapshot = registry.reload();
+            audit.user("local-admin", "model.reload", null, snapshot.all().stream()
+                    .map(m -> "Device/" + m.manifest().id() + " " + m.manifest().version() + " sha256:" + m.manifest().sha256())
+                    .toList(), true, caller.getHostAddress(), "problems: " + snapshot.problems());
             return HttpResponse.ok(Map.of(
                     "active", snapshot.active().manifest().id() + " " + snapshot.active().manifest().version(),
                     "shadows", snapshot.shadows().stream().map(m -> m.manifest().id() + " " + m.manifest().version()).toList(),

@@ -27,19 +27,21 @@ public final class JobWorker {
     private final JobQueue queue;
     private final TriagePipeline pipeline;
     private final TriageRecords records;
+    private final org.cxrtriage.app.audit.AuditTrail audit;
     private final Duration lease;
     private final int maxAttempts;
     private final String owner;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running = true;
 
-    public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageRecords records,
+    public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageRecords records, org.cxrtriage.app.audit.AuditTrail audit,
                      @Property(name = "triage.workers.count", defaultValue = "2") int count,
                      @Property(name = "triage.workers.lease", defaultValue = "60s") Duration lease,
                      @Property(name = "triage.workers.max-attempts", defaultValue = "3") int maxAttempts) {
         this.queue = queue;
         this.pipeline = pipeline;
         this.records = records;
+        this.audit = audit;
         this.lease = lease;
         this.maxAttempts = maxAttempts;
         this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -91,6 +93,8 @@ public final class JobWorker {
                 records.store(job, owner, "FAILED", error, Optional.empty(), List.of(new TriageRecords.Outcome(Optional.empty(),
                         Optional.of("error: " + error), false, Optional.empty(),
                         WorklistPriority.decide(Optional.empty(), Optional.empty()))), Instant.now());
+                audit.system("triage.failed", job.studyInstanceUid(), List.of("Task/" + job.studyInstanceUid()), false,
+                        "after " + job.attempts() + " attempts: " + error);
             }
         }
     }

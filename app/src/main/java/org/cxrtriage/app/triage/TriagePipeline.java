@@ -3,6 +3,7 @@ package org.cxrtriage.app.triage;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.dicom.image.InstanceMetadata;
 import org.cxrtriage.dicom.qc.QcPolicy;
 import org.cxrtriage.dicom.qc.QualityCheck;
@@ -35,11 +36,13 @@ public final class TriagePipeline {
     private final TriageRecords records;
     private final StudyImages studyImages = new StudyImages(new QualityCheck(QcPolicy.defaults()));
     private final MeterRegistry meters;
+    private final AuditTrail audit;
 
-    public TriagePipeline(ModelRegistry models, TriageRecords records, MeterRegistry meters) {
+    public TriagePipeline(ModelRegistry models, TriageRecords records, MeterRegistry meters, AuditTrail audit) {
         this.models = models;
         this.records = records;
         this.meters = meters;
+        this.audit = audit;
     }
 
     /** Scores the job's study and stores the result, marking the job DONE while {@code owner} holds its lease. */
@@ -70,6 +73,11 @@ public final class TriagePipeline {
             return null;
         });
         TriageRecords.Outcome decided = outcomes.get(0);
+        audit.system(decided.score().isPresent() ? "triage.scored" : "triage.not-scored", job.studyInstanceUid(),
+                java.util.List.of("Task/" + job.studyInstanceUid(), "Device/" + active.manifest().id() + " "
+                        + active.manifest().version() + " sha256:" + active.manifest().sha256()), true,
+                "revision " + job.studyRevision() + ", priority " + decided.decision().priority().code()
+                        + decided.notScoredReason().map(r -> ", not scored: " + r).orElse(""));
         log.info("study {} revision {} triaged: {} (score {}, {}, model {})", job.studyInstanceUid(), job.studyRevision(),
                 decided.decision().priority().code(), String.format("%.3f", decided.decision().score()),
                 decided.score().isPresent() ? "scored" : "not scored", active.manifest().id() + " " + active.manifest().version());

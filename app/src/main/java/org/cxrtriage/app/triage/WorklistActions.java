@@ -1,6 +1,7 @@
 package org.cxrtriage.app.triage;
 
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.audit.AuditTrail;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -23,9 +24,11 @@ public final class WorklistActions {
     private static final Set<String> STATUSES = Set.of("ready", "in-progress", "completed");
 
     private final DataSource dataSource;
+    private final AuditTrail audit;
 
-    public WorklistActions(DataSource dataSource) {
+    public WorklistActions(DataSource dataSource, AuditTrail audit) {
         this.dataSource = dataSource;
+        this.audit = audit;
     }
 
     /** Returns false when the study has no worklist item. */
@@ -75,6 +78,8 @@ public final class WorklistActions {
                     event.executeUpdate();
                 }
                 connection.commit();
+                audit.user(actor, "task.update", studyUid, java.util.List.of("Task/" + studyUid), true, null,
+                        previous + " -> " + status);
                 return true;
             } catch (SQLException e) {
                 connection.rollback();
@@ -93,7 +98,10 @@ public final class WorklistActions {
             insert.setBoolean(2, agree);
             insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
             insert.setLong(4, findingId);
-            return insert.executeUpdate() == 1;
+            boolean recorded = insert.executeUpdate() == 1;
+            audit.user(actor, "finding.feedback", null, java.util.List.of("Observation/f" + findingId), recorded, null,
+                    agree ? "agree" : "disagree");
+            return recorded;
         }
     }
 }

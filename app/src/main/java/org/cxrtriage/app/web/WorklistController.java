@@ -42,19 +42,23 @@ public final class WorklistController {
     private final WorklistActions actions;
     private final ShiftSummary summary;
     private final StorageConfig storage;
+    private final org.cxrtriage.app.audit.AuditTrail audit;
 
     public WorklistController(LocalAccount account, WorklistView view, WorklistActions actions, ShiftSummary summary,
-                              StorageConfig storage) {
+                              StorageConfig storage, org.cxrtriage.app.audit.AuditTrail audit) {
         this.account = account;
         this.view = view;
         this.actions = actions;
         this.summary = summary;
         this.storage = storage;
+        this.audit = audit;
     }
 
     @Post("/login")
     public HttpResponse<Map<String, String>> login(@Body Credentials credentials, HttpRequest<?> request) {
+        String source = request.getRemoteAddress().getAddress().getHostAddress();
         if (!account.matches(credentials.user(), credentials.password())) {
+            audit.user(credentials.user(), "login.failed", null, java.util.List.of(), false, source, "web worklist");
             return HttpResponse.<Map<String, String>>unauthorized().body(Map.of("error", "wrong user name or password"));
         }
         Cookie cookie = Cookie.of(SessionFilter.COOKIE, account.session(Instant.now())).httpOnly(true)
@@ -62,6 +66,7 @@ public final class WorklistController {
         if (request.isSecure()) {
             cookie.secure(true);
         }
+        audit.user(account.user(), "login", null, java.util.List.of(), true, source, "web worklist");
         return HttpResponse.ok(Map.of("user", account.user())).cookie(cookie);
     }
 
@@ -86,7 +91,9 @@ public final class WorklistController {
     }
 
     @Get("/studies/{uid}")
-    public HttpResponse<WorklistView.Detail> study(@PathVariable String uid) throws SQLException {
+    public HttpResponse<WorklistView.Detail> study(@PathVariable String uid, HttpRequest<?> request) throws SQLException {
+        audit.user(user(request), "study.view", uid, java.util.List.of("ImagingStudy/" + uid), true,
+                request.getRemoteAddress().getAddress().getHostAddress(), "web worklist study view");
         return view.detail(uid).map(HttpResponse::ok).orElseGet(HttpResponse::notFound);
     }
 

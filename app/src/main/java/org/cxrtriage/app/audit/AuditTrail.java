@@ -1,0 +1,114 @@
+package org.cxrtriage.app.audit;
+
+import io.micronaut.scheduling.annotation.Scheduled;
+import jakarta.inject.Singleton;
+import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.compliance.chain.AuditEntry;
+import org.cxrtriage.compliance.chain.AuditLog;
+import org.cxrtriage.compliance.chain.ChainHead;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import javax.sql.DataSource;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The application's audit trail: every recorded step goes into the hash-chained audit log, and
+ * the chain head is copied every few seconds to {@code <data>/audit/chain-head.log}, an
+ * append-only file outside the database, so that removing records from the end of the table is
+ * detected too. A failure to audit is logged as an error; it does not stop the action.
+ */
+@Singleton
+public final class AuditTrail {
+
+    private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
+
+    private final AuditLog chain;
+    private final DataSource dataSource;
+    private final Path headFile;
+    private volatile long lastWrittenHead = -1;
+
+    public AuditTrail(DataSource dataSource, StorageConfig storage) {
+        this.chain = new AuditLog(dataSource);
+        this.dataSource = dataSource;
+        this.headFile = storage.dataDir().resolve("audit").resolve("chain-head.log");
+    }
+
+    public void user(String user, String action, String studyUid, List<String> resources, boolean success, String source,
+                     String details) {
+        record("USER", user, action, studyUid, resources, success, source, details);
+    }
+
+    public void dicomPeer(String aeTitle, String action, String studyUid, boolean success, String source, String details) {
+        record("AE", aeTitle, action, studyUid, List.of(), success, source, details);
+    }
+
+    public void system(String action, String studyUid, List<String> resources, boolean success, String details) {
+        record("SYSTEM", "cxr-triage", action, studyUid, resources, success, null, details);
+    }
+
+    private void record(String actorType, String actor, String action, String studyUid, List<String> resources,
+                        boolean success, String source, String details) {
+        try {
+            chain.append(new AuditEntry(Instant.now(), actorType, actor == null ? "unknown" : actor, action, studyUid,
+                    resources, success ? "SUCCESS" : "FAILURE", source, details));
+        } catch (SQLException e) {
+            log.error("could not write audit record {} by {}: {}", action, actor, e.getMessage());
+        }
+    }
+
+    /** The chain head as the database has it. */
+    public ChainHead head() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT sequence, hash FROM audit_head WHERE id = 1");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return new ChainHead(row.getLong(1), row.getString(2).trim());
+        }
+    }
+
+    @Scheduled(fixedDelay = "5s", initialDelay = "5s")
+    void writeHead() {
+        try {
+            ChainHead head = head();
+            if (head.sequence() == lastWrittenHead) {
+                return;
+            }
+            Files.createDirectories(headFile.getParent());
+            try (FileChannel out = FileChannel.open(headFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE)) {
+                out.write(java.nio.ByteBuffer.wrap((head.sequence() + " " + head.hash() + " " + Instant.now() + "\n")
+                        .getBytes(StandardCharsets.US_ASCII)));
+                out.force(true);
+            }
+            lastWrittenHead = head.sequence();
+        } catch (SQLException | IOException e) {
+            log.warn("could not write the audit chain head to {}: {}", headFile, e.getMessage());
+        }
+    }
+
+    /** The last head written to the file, if any. */
+    public static Optional<ChainHead> lastHead(Path headFile) throws IOException {
+        if (!Files.exists(headFile)) {
+            return Optional.empty();
+        }
+        List<String> lines = Files.readAllLines(headFile).stream().filter(line -> !line.isBlank()).toList();
+        if (lines.isEmpty()) {
+            return Optional.empty();
+        }
+        String[] parts = lines.get(lines.size() - 1).split(" ");
+        return Optional.of(new ChainHead(Long.parseLong(parts[0]), parts[1]));
+    }
+}

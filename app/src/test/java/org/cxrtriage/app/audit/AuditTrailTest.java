@@ -1,0 +1,108 @@
+package org.cxrtriage.app.audit;
+
+import org.cxrtriage.app.support.Database;
+import org.cxrtriage.app.support.TriageServer;
+import org.cxrtriage.testdata.Dcmtk;
+import org.cxrtriage.testdata.Encoding;
+import org.cxrtriage.testdata.PhantomIdentity;
+import org.cxrtriage.testdata.PhantomSpec;
+import org.cxrtriage.testdata.Transcoder;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * What a study's journey leaves in the audit log (who, what, which study), and the verify tool
+ * run as IT would run it, against the live server's database: intact, then broken by an edit.
+ */
+class AuditTrailTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void eachStepIsAuditedAndTamperingIsFound() throws Exception {
+        Path data = dir.resolve("data");
+        try (TriageServer server = TriageServer.start(Database.H2, data, Map.of("triage.ui.password", "pw"))) {
+            PhantomIdentity study = PhantomIdentity.newStudy();
+            Path file = dir.resolve("study.dcm");
+            Transcoder.write(PhantomSpec.chestCr(study, 2).withSize(300, 300), Encoding.EXPLICIT_LITTLE_ENDIAN, file);
+            assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(file)).allSucceeded(1));
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (server.count("SELECT COUNT(*) FROM worklist_item") == 0 && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+            String base = "http://127.0.0.1:" + server.httpPort() + "/api";
+            HttpClient http = HttpClient.newHttpClient();
+            post(http, base + "/login", "{\"user\":\"radiologist\",\"password\":\"nope\"}", null);
+            String cookie = post(http, base + "/login", "{\"user\":\"radiologist\",\"password\":\"pw\"}", null)
+                    .headers().firstValue("set-cookie").orElseThrow().split(";")[0];
+            http.send(HttpRequest.newBuilder(URI.create(base + "/studies/" + study.studyInstanceUid())).header("Cookie", cookie)
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            post(http, base + "/studies/" + study.studyInstanceUid() + "/open", "", cookie);
+            post(http, base + "/studies/" + study.studyInstanceUid() + "/review", "", cookie);
+
+            List<String> trail = new ArrayList<>();
+            for (List<Object> row : server.query("SELECT actor_type, actor, action, study_uid, outcome FROM audit_record ORDER BY sequence")) {
+                trail.add(row.get(0) + " " + row.get(1) + " " + row.get(2) + " " + (study.studyInstanceUid().equals(row.get(3)) ? "study" : "-")
+                        + " " + row.get(4));
+            }
+            for (String expected : List.of("AE PACS dicom.store study SUCCESS", "AE PACS dicom.association - SUCCESS",
+                    "SYSTEM cxr-triage triage.scored study SUCCESS", "USER radiologist login.failed - FAILURE",
+                    "USER radiologist login - SUCCESS", "USER radiologist study.view study SUCCESS",
+                    "USER radiologist task.update study SUCCESS")) {
+                assertTrue(trail.contains(expected), expected + " in " + trail);
+            }
+
+            Thread.sleep(6000);
+            TriageCli result = TriageCli.run("audit", "verify", "--data-dir", data.toString());
+            assertEquals(0, result.exitCode(), result.output());
+            assertTrue(result.output().contains("audit chain intact"), result.output());
+
+            try (Connection connection = server.context().getBean(DataSource.class).getConnection();
+                 Statement statement = connection.createStatement()) {
+                statement.execute("UPDATE audit_record SET actor = 'someone else' WHERE sequence = 2");
+            }
+            TriageCli broken = TriageCli.run("audit", "verify", "--data-dir", data.toString());
+            assertEquals(1, broken.exitCode(), broken.output());
+            assertTrue(broken.output().contains("BROKEN at sequence 2"), broken.output());
+        }
+    }
+
+    private static HttpResponse<String> post(HttpClient http, String url, String json, String cookie) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json));
+        if (cookie != null) {
+            request.header("Cookie", cookie);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** The command-line tool in its own JVM. */
+    record TriageCli(int exitCode, String output) {
+        static TriageCli run(String... args) throws Exception {
+            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                    "-cp", System.getProperty("java.class.path"), "org.cxrtriage.app.cli.TriageCli"));
+            command.addAll(List.of(args));
+            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+            String output = new String(process.getInputStream().readAllBytes());
+            process.waitFor(120, TimeUnit.SECONDS);
+            return new TriageCli(process.exitValue(), output);
+        }
+    }
+}
