@@ -57,6 +57,19 @@ push() {
   awk -v s="$start" -v e="$end" 'BEGIN { printf "%.3f", e - s }'
 }
 
+# The server triages what it receives; let it finish before the next timed push, so each push
+# measures ingest rather than ingest competing with the previous push's triage.
+await_triage() {
+  local expected=$1 total=0
+  for _ in $(seq 1 600); do
+    total=$(curl -sf "http://127.0.0.1:$OUR_HTTP/fhir/Task?_count=1&_summary=count" | sed -E 's/.*"total":([0-9]+).*/\1/' || echo 0)
+    [[ "$total" -ge "$expected" ]] && return 0
+    sleep 0.5
+  done
+  echo "triage did not finish ($total of $expected studies)"; exit 1
+}
+
+STUDIES_PER_SET=$((N / 5 > 0 ? N / 5 : 1))
 printf '\n%-24s %12s %10s %12s %10s %8s\n' "case" "ours inst/s" "ours MB/s" "storescp i/s" "ref MB/s" "ratio"
 for parallel in 1 4; do
   set=$([[ $parallel == 1 ]] && echo single || echo parallel)
@@ -64,6 +77,7 @@ for parallel in 1 4; do
   ours=$(push $OUR_DICOM "$set" "$parallel")
   awk -v n="$N" -v mb="$MB" -v o="$ours" -v r="$ref" -v p="$parallel" 'BEGIN {
     printf "%-24s %12.1f %10.1f %12.1f %10.1f %8.2f\n", p " association(s), N=" n, n / o, mb / o, n / r, mb / r, r / o }'
+  await_triage $(( (parallel == 1 ? 1 : 2) * STUDIES_PER_SET ))
 done
 stored=$(find "$WORK/ours/spool" -name '*.dcm' | wc -l)
 peak_kb=$(awk '/VmHWM/ { print $2 }' "/proc/$SERVER_PID/status")

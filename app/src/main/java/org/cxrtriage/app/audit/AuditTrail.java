@@ -51,6 +51,13 @@ public final class AuditTrail {
         record("USER", user, action, studyUid, resources, success, source, details);
     }
 
+    /** Audits a DICOM peer's action inside the caller's transaction, so both commit together. */
+    public void dicomPeer(Connection connection, String aeTitle, String action, String studyUid, String details)
+            throws SQLException {
+        chain.append(connection, new AuditEntry(Instant.now(), "AE", aeTitle == null ? "unknown" : aeTitle, action, studyUid,
+                List.of(), "SUCCESS", null, details));
+    }
+
     public void dicomPeer(String aeTitle, String action, String studyUid, boolean success, String source, String details) {
         record("AE", aeTitle, action, studyUid, List.of(), success, source, details);
     }

@@ -52,13 +52,12 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
             connection.setAutoCommit(false);
             try {
                 boolean recorded = record(connection, instance, receivedAt);
-                if (recorded) {
-                    connection.commit();
-                } else {
+                if (!recorded) {
                     connection.rollback();
                 }
-                audit.dicomPeer(instance.callingAeTitle(), "dicom.store", instance.studyInstanceUid(), true, null,
+                audit.dicomPeer(connection, instance.callingAeTitle(), "dicom.store", instance.studyInstanceUid(),
                         (recorded ? "stored " : "re-sent, already stored ") + instance.sopInstanceUid());
+                connection.commit();
                 return recorded;
             } catch (SQLException e) {
                 connection.rollback();

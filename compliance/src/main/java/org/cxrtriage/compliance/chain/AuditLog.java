@@ -26,46 +26,12 @@ public final class AuditLog {
         this.dataSource = dataSource;
     }
 
+    /** Appends in a transaction of its own. */
     public AuditRecord append(AuditEntry entry) throws SQLException {
-        AuditEntry exact = new AuditEntry(entry.time().truncatedTo(ChronoUnit.MICROS), entry.actorType(), entry.actor(),
-                entry.action(), entry.studyUid(), entry.resources(), entry.outcome(), entry.source(), entry.details());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                long sequence;
-                String previous;
-                try (PreparedStatement head = connection.prepareStatement(
-                        "SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE");
-                     ResultSet row = head.executeQuery()) {
-                    row.next();
-                    sequence = row.getLong(1) + 1;
-                    previous = row.getString(2);
-                }
-                AuditRecord record = AuditRecord.chain(sequence, exact, previous);
-                try (PreparedStatement insert = connection.prepareStatement("""
-                        INSERT INTO audit_record (sequence, recorded_at, actor_type, actor, action, study_uid, resources,
-                               outcome, source, details, previous_hash, hash)
-                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
-                    insert.setLong(1, sequence);
-                    insert.setObject(2, exact.time().atOffset(ZoneOffset.UTC));
-                    insert.setString(3, exact.actorType());
-                    insert.setString(4, exact.actor());
-                    insert.setString(5, exact.action());
-                    insert.setString(6, exact.studyUid());
-                    insert.setString(7, exact.resources().isEmpty() ? null : String.join("\n", exact.resources()));
-                    insert.setString(8, exact.outcome());
-                    insert.setString(9, exact.source());
-                    insert.setString(10, exact.details());
-                    insert.setString(11, previous);
-                    insert.setString(12, record.hash());
-                    insert.executeUpdate();
-                }
-                try (PreparedStatement head = connection.prepareStatement(
-                        "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1")) {
-                    head.setLong(1, sequence);
-                    head.setString(2, record.hash());
-                    head.executeUpdate();
-                }
+                AuditRecord record = append(connection, entry);
                 connection.commit();
                 return record;
             } catch (SQLException e) {
@@ -73,6 +39,50 @@ public final class AuditLog {
                 throw e;
             }
         }
+    }
+
+    /**
+     * Appends inside the caller's transaction (auto-commit off), so the record commits or rolls
+     * back together with the action it describes. The caller commits.
+     */
+    public AuditRecord append(Connection connection, AuditEntry entry) throws SQLException {
+        AuditEntry exact = new AuditEntry(entry.time().truncatedTo(ChronoUnit.MICROS), entry.actorType(), entry.actor(),
+        entry.action(), entry.studyUid(), entry.resources(), entry.outcome(), entry.source(), entry.details());
+        long sequence;
+        String previous;
+        try (PreparedStatement head = connection.prepareStatement(
+                "SELECT sequence, hash FROM audit_head WHERE id = 1 FOR UPDATE");
+             ResultSet row = head.executeQuery()) {
+            row.next();
+            sequence = row.getLong(1) + 1;
+            previous = row.getString(2);
+        }
+        AuditRecord record = AuditRecord.chain(sequence, exact, previous);
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO audit_record (sequence, recorded_at, actor_type, actor, action, study_uid, resources,
+                       outcome, source, details, previous_hash, hash)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+            insert.setLong(1, sequence);
+            insert.setObject(2, exact.time().atOffset(ZoneOffset.UTC));
+            insert.setString(3, exact.actorType());
+            insert.setString(4, exact.actor());
+            insert.setString(5, exact.action());
+            insert.setString(6, exact.studyUid());
+            insert.setString(7, exact.resources().isEmpty() ? null : String.join("\n", exact.resources()));
+            insert.setString(8, exact.outcome());
+            insert.setString(9, exact.source());
+            insert.setString(10, exact.details());
+            insert.setString(11, previous);
+            insert.setString(12, record.hash());
+            insert.executeUpdate();
+        }
+        try (PreparedStatement head = connection.prepareStatement(
+                "UPDATE audit_head SET sequence = ?, hash = ? WHERE id = 1")) {
+            head.setLong(1, sequence);
+            head.setString(2, record.hash());
+            head.executeUpdate();
+        }
+        return record;
     }
 
     /** Streams every record in sequence order to {@code sink}. */
