@@ -1,6 +1,7 @@
 package org.cxrtriage.app.cli;
 
 import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.config.DefaultDatabaseUrl;
 import org.cxrtriage.compliance.chain.AuditLog;
 import org.cxrtriage.compliance.chain.ChainVerifier;
 import org.h2.jdbcx.JdbcDataSource;
@@ -49,8 +50,7 @@ final class AuditCommand {
                 return postgres;
             }
             JdbcDataSource h2 = new JdbcDataSource();
-            h2.setURL("jdbc:h2:file:" + data.resolve("db").resolve("cxr-triage")
-                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;AUTO_SERVER=TRUE;IFEXISTS=TRUE");
+            h2.setURL(DefaultDatabaseUrl.h2Url(data) + ";IFEXISTS=TRUE");
             h2.setUser(System.getenv().getOrDefault("TRIAGE_DB_USER", "sa"));
             h2.setPassword(System.getenv().getOrDefault("TRIAGE_DB_PASSWORD", ""));
             return h2;

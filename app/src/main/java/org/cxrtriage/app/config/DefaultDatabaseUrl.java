@@ -25,12 +25,17 @@ public final class DefaultDatabaseUrl implements BeanCreatedEventListener<Dataso
         this.storage = storage;
     }
 
+    /** The embedded database's URL for a data directory; the command-line tools open the same one. */
+    public static String h2Url(java.nio.file.Path dataDir) {
+        return "jdbc:h2:file:" + dataDir.resolve("db").resolve("cxr-triage") + H2_OPTIONS;
+    }
+
     @Override
     public DatasourceConfiguration onCreated(BeanCreatedEvent<DatasourceConfiguration> event) {
         DatasourceConfiguration config = event.getBean();
         String configured = config.getConfiguredUrl();
         if (configured == null || configured.isBlank()) {
-            String url = "jdbc:h2:file:" + storage.dataDir().resolve("db").resolve("cxr-triage") + H2_OPTIONS;
+            String url = h2Url(storage.dataDir());
             config.setUrl(url);
             config.setJdbcUrl(url);
             config.setDriverClassName("org.h2.Driver");

@@ -42,17 +42,13 @@ final class FhirResources {
     private FhirResources() {
     }
 
-    static String patientId(String dicomPatientId) {
-        return PatientKey.of(dicomPatientId);
-    }
-
     static String deviceId(String modelId, String sha256) {
         return (modelId.replaceAll("[^A-Za-z0-9.-]", "-") + "-" + sha256.substring(0, 12));
     }
 
     static Patient patient(WorklistReads.StudyRow study) {
         Patient patient = new Patient();
-        patient.setId(patientId(study.patientId()));
+        patient.setId(PatientKey.of(study.patientId()));
         patient.addIdentifier().setSystem(PATIENT_ID_SYSTEM).setValue(study.patientId());
         if (study.patientName() != null && !study.patientName().isBlank()) {
             String[] parts = study.patientName().split("\\^");
@@ -84,7 +80,7 @@ final class FhirResources {
             Identifier accession = resource.addIdentifier().setValue(study.accession());
             accession.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode("ACSN");
         }
-        resource.setSubject(new Reference("Patient/" + patientId(study.patientId())));
+        resource.setSubject(new Reference("Patient/" + PatientKey.of(study.patientId())));
         if (study.started() != null) {
             resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant())));
         }
@@ -121,7 +117,7 @@ final class FhirResources {
         task.setDescription(row.critical() ? "AI flagged a critical finding" : "AI found no critical finding above its operating point");
         task.setFocus(new Reference("ImagingStudy/" + row.studyUid()));
         if (dicomPatientId != null) {
-            task.setFor(new Reference("Patient/" + patientId(dicomPatientId)));
+            task.setFor(new Reference("Patient/" + PatientKey.of(dicomPatientId)));
         }
         String business = "scored".equals(row.businessStatus()) ? "scored" : "not scored: " + row.reason();
         task.setBusinessStatus(new CodeableConcept().setText(business));
@@ -147,7 +143,7 @@ final class FhirResources {
         observation.getCode().addCoding().setSystem(finding.codeSystem()).setCode(finding.code()).setDisplay(finding.display());
         observation.getCode().setText(finding.display() + " (AI probability)");
         if (study != null && study.patientId() != null) {
-            observation.setSubject(new Reference("Patient/" + patientId(study.patientId())));
+            observation.setSubject(new Reference("Patient/" + PatientKey.of(study.patientId())));
         }
         observation.setEffective(new DateTimeType(Date.from(result.createdAt().toInstant())));
         observation.setValue(new Quantity().setValue(finding.probability()).setSystem("http://unitsofmeasure.org")
@@ -174,7 +170,7 @@ final class FhirResources {
         report.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0074").setCode("RAD");
         report.getCode().setText("AI chest radiograph triage");
         if (study != null && study.patientId() != null) {
-            report.setSubject(new Reference("Patient/" + patientId(study.patientId())));
+            report.setSubject(new Reference("Patient/" + PatientKey.of(study.patientId())));
         }
         report.setIssued(Date.from(result.createdAt().toInstant()));
         report.addImagingStudy(new Reference("ImagingStudy/" + result.studyUid()));

@@ -43,10 +43,7 @@ class AuditTrailTest {
             Path file = dir.resolve("study.dcm");
             Transcoder.write(PhantomSpec.chestCr(study, 2).withSize(300, 300), Encoding.EXPLICIT_LITTLE_ENDIAN, file);
             assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(file)).allSucceeded(1));
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
-            while (server.count("SELECT COUNT(*) FROM worklist_item") == 0 && System.nanoTime() < deadline) {
-                Thread.sleep(100);
-            }
+            server.awaitCount(1, "SELECT COUNT(*) FROM worklist_item");
             String base = "http://127.0.0.1:" + server.httpPort() + "/api";
             HttpClient http = HttpClient.newHttpClient();
             post(http, base + "/login", "{\"user\":\"radiologist\",\"password\":\"nope\"}", null);

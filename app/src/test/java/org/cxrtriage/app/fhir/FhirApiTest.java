@@ -48,7 +48,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -82,10 +81,7 @@ class FhirApiTest {
                 Encoding.EXPLICIT_LITTLE_ENDIAN, lateral);
         assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(normal.file(), pneumothorax.file(), lateral))
                 .allSucceeded(3));
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (server.count("SELECT COUNT(*) FROM worklist_item") < 3 && System.nanoTime() < deadline) {
-            Thread.sleep(100);
-        }
+        server.awaitCount(3, "SELECT COUNT(*) FROM worklist_item");
         context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = context.newRestfulGenericClient("http://127.0.0.1:" + server.httpPort() + "/fhir");
     }

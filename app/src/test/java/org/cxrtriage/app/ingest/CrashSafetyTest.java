@@ -162,7 +162,7 @@ class CrashSafetyTest {
             return postgres.getPostgresDatabase();
         }
         JdbcDataSource h2 = new JdbcDataSource();
-        h2.setURL("jdbc:h2:file:" + data.resolve("db").resolve("cxr-triage") + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE");
+        h2.setURL(org.cxrtriage.app.config.DefaultDatabaseUrl.h2Url(data));
         h2.setUser("sa");
         return h2;
     }

@@ -102,14 +102,14 @@ class IngestTest {
         List<Path> files = List.of(write(phantom(study, 12)), write(phantom(study.nextInstance(), 12)));
 
         assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", files).allSucceeded(2));
-        awaitJobs(study.studyInstanceUid(), 1);
+        server.awaitCount(1, "SELECT COUNT(*) FROM triage_job WHERE study_instance_uid = ?", study.studyInstanceUid());
 
         assertEquals(List.of("READY", 2, 1), studyRow(study.studyInstanceUid()));
         assertEquals(List.of(1, "NEW_STUDY", "QUEUED"), jobRow(study.studyInstanceUid(), 1));
 
         Path late = write(phantom(study.nextSeries(), 12));
         assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(late)).allSucceeded(1));
-        awaitJobs(study.studyInstanceUid(), 2);
+        server.awaitCount(2, "SELECT COUNT(*) FROM triage_job WHERE study_instance_uid = ?", study.studyInstanceUid());
 
         assertEquals(List.of("READY", 3, 2), studyRow(study.studyInstanceUid()));
         assertEquals(List.of(2, "LATE_INSTANCE", "QUEUED"), jobRow(study.studyInstanceUid(), 2));
@@ -166,16 +166,6 @@ class IngestTest {
         List<Object> row = server.query("SELECT study_revision, reason, status FROM triage_job"
                 + " WHERE study_instance_uid = ? AND study_revision = ?", studyUid, revision).get(0);
         return List.of(((Number) row.get(0)).intValue(), row.get(1), row.get(2));
-    }
-
-    private void awaitJobs(String studyUid, int expected) throws Exception {
-        long deadline = System.nanoTime() + 15_000_000_000L;
-        while (server.count("SELECT COUNT(*) FROM triage_job WHERE study_instance_uid = ?", studyUid) < expected) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("no triage job " + expected + " for study " + studyUid + " within 15 s");
-            }
-            Thread.sleep(100);
-        }
     }
 
     private Path write(PhantomSpec spec) throws Exception {

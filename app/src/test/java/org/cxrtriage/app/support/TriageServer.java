@@ -87,6 +87,18 @@ public final class TriageServer implements AutoCloseable {
         return ((Number) query(sql, parameters).get(0).get(0)).longValue();
     }
 
+    /** Waits up to 60 s until the COUNT query reaches {@code atLeast}; fails the test otherwise. */
+    public void awaitCount(long atLeast, String sql, Object... parameters) throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        long actual;
+        while ((actual = count(sql, parameters)) < atLeast) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError(sql + " reached " + actual + " within 60 s, expected " + atLeast);
+            }
+            Thread.sleep(100);
+        }
+    }
+
     @Override
     public void close() {
         server.close();

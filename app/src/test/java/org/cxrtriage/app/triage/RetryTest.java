@@ -16,7 +16,6 @@ import java.sql.Connection;
 import java.sql.Statement;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -52,11 +51,7 @@ class RetryTest {
             Transcoder.write(PhantomSpec.chestCr(study, 1).withSize(300, 300), Encoding.EXPLICIT_LITTLE_ENDIAN, file);
             assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(file)).allSucceeded(1));
 
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-            while (server.count("SELECT COUNT(*) FROM worklist_item WHERE study_instance_uid = ?", study.studyInstanceUid()) == 0) {
-                assertTrue(System.nanoTime() < deadline, "the failing study never reached the worklist");
-                Thread.sleep(200);
-            }
+            server.awaitCount(1, "SELECT COUNT(*) FROM worklist_item WHERE study_instance_uid = ?", study.studyInstanceUid());
 
             List<Object> item = server.query("SELECT business_status, reason FROM worklist_item WHERE study_instance_uid = ?",
                     study.studyInstanceUid()).get(0);

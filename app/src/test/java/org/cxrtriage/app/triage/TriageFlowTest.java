@@ -18,7 +18,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
@@ -56,7 +55,7 @@ class TriageFlowTest {
 
         assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(normal.file(), pneumothorax.file(), lateral))
                 .allSucceeded(3));
-        awaitWorklist(3);
+        server.awaitCount(3, "SELECT COUNT(*) FROM worklist_item");
 
         List<List<Object>> worklist = server.query("""
                 SELECT w.study_instance_uid, w.priority, w.business_status, w.reason, w.critical
@@ -87,7 +86,7 @@ class TriageFlowTest {
         PythonPhantoms.Study pneumothorax = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 31);
         String study = pneumothorax.studyInstanceUid();
         assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(pneumothorax.file())).allSucceeded(1));
-        awaitResults(study, 1);
+        server.awaitCount(1, "SELECT COUNT(*) FROM triage_result WHERE study_instance_uid = ? AND shadow = FALSE", study);
         List<Object> before = server.query("SELECT priority_rank, triage_score FROM worklist_item WHERE study_instance_uid = ?",
                 study).get(0);
 
@@ -97,7 +96,7 @@ class TriageFlowTest {
         Transcoder.write(PhantomSpec.chestCr(late, 8).withView(View.LATERAL).withSize(300, 300), Encoding.EXPLICIT_LITTLE_ENDIAN,
                 lateral);
         assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(lateral)).allSucceeded(1));
-        awaitResults(study, 2);
+        server.awaitCount(2, "SELECT COUNT(*) FROM triage_result WHERE study_instance_uid = ? AND shadow = FALSE", study);
 
         List<Object> after = server.query("SELECT priority_rank, triage_score FROM worklist_item WHERE study_instance_uid = ?",
                 study).get(0);
@@ -105,25 +104,5 @@ class TriageFlowTest {
         assertTrue(((Number) after.get(1)).doubleValue() >= ((Number) before.get(1)).doubleValue());
         assertEquals(1, server.count("SELECT COUNT(*) FROM triage_result WHERE study_instance_uid = ? AND shadow = FALSE"
                 + " AND superseded_by IS NOT NULL", study), "the first result is kept in history, superseded");
-    }
-
-    private void awaitWorklist(int items) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (server.count("SELECT COUNT(*) FROM worklist_item") < items) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("worklist has " + server.count("SELECT COUNT(*) FROM worklist_item") + " items");
-            }
-            Thread.sleep(100);
-        }
-    }
-
-    private void awaitResults(String study, int results) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (server.count("SELECT COUNT(*) FROM triage_result WHERE study_instance_uid = ? AND shadow = FALSE", study) < results) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("study " + study + " has fewer than " + results + " results");
-            }
-            Thread.sleep(100);
-        }
     }
 }
