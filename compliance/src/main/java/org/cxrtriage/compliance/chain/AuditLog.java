@@ -8,17 +8,25 @@ import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Consumer;
 
 /**
- * Appends audit records to the chain in the database and reads them back in order. Appends lock
- * the single head row, so records from any number of threads or nodes get consecutive sequence
- * numbers and each links to the one before. Times are kept to the microsecond, which both
- * databases store exactly, so a record read back hashes as it did when written.
+ * Appends audit records to the chain in the database and reads them back in order: all of them,
+ * a time range, one study's, or a page of a search by agent and entity. Appends lock the single
+ * head row, so records from any number of threads or nodes get consecutive sequence numbers and
+ * each links to the one before. Times are kept to the microsecond, which both databases store
+ * exactly, so a record read back hashes as it did when written. The SQL runs unchanged on
+ * PostgreSQL and on H2 in PostgreSQL mode.
  */
 public final class AuditLog {
+
+    private static final String COLUMNS = """
+            sequence, recorded_at, actor_type, actor, action, study_uid, resources, outcome, source, details,
+            previous_hash, hash""";
 
     private final DataSource dataSource;
 
@@ -85,24 +93,159 @@ public final class AuditLog {
         return record;
     }
 
+    /** The chain's head as the database has it: sequence 0 and the genesis hash before the first append. */
+    public ChainHead head() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT sequence, hash FROM audit_head WHERE id = 1");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return new ChainHead(row.getLong(1), row.getString(2).trim());
+        }
+    }
+
     /** Streams every record in sequence order to {@code sink}. */
     public void readAll(Consumer<AuditRecord> sink) throws SQLException {
+        stream(AuditQuery.all(), sink);
+    }
+
+    /**
+     * Streams the records that match {@code query}, in sequence order, without holding them all in
+     * memory. An entity matches a record when it is one of the record's resources, or names the
+     * record's study: a bare study instance UID or "ImagingStudy/&lt;uid&gt;" matches both the study
+     * column and that ImagingStudy among the resources.
+     */
+    public void stream(AuditQuery query, Consumer<AuditRecord> sink) throws SQLException {
+        Filter filter = Filter.of(query);
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false); // PostgreSQL fetches in batches only inside a transaction
+            try (PreparedStatement select = connection.prepareStatement(
+                    "SELECT " + COLUMNS + " FROM audit_record" + filter.where() + " ORDER BY sequence")) {
+                filter.bind(select, 1);
+                select.setFetchSize(1000);
+                try (ResultSet row = select.executeQuery()) {
+                    while (row.next()) {
+                        sink.accept(record(row));
+                    }
+                }
+            } finally {
+                connection.rollback();
+            }
+        }
+    }
+
+    /** The record with this sequence number, if there is one. */
+    public Optional<AuditRecord> read(long sequence) throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("""
-                     SELECT sequence, recorded_at, actor_type, actor, action, study_uid, resources, outcome, source,
-                            details, previous_hash, hash
-                       FROM audit_record ORDER BY sequence""")) {
-            select.setFetchSize(1000);
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT " + COLUMNS + " FROM audit_record WHERE sequence = ?")) {
+            select.setLong(1, sequence);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(record(row)) : Optional.empty();
+            }
+        }
+    }
+
+    /** One page of the records that match {@code query}, in sequence order (see {@link #stream}). */
+    public List<AuditRecord> search(AuditQuery query, long offset, int limit) throws SQLException {
+        Filter filter = Filter.of(query);
+        List<AuditRecord> page = new ArrayList<>();
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT " + COLUMNS + " FROM audit_record" + filter.where() + " ORDER BY sequence LIMIT ? OFFSET ?")) {
+            int next = filter.bind(select, 1);
+            select.setInt(next, limit);
+            select.setLong(next + 1, offset);
             try (ResultSet row = select.executeQuery()) {
                 while (row.next()) {
-                    String resources = row.getString(7);
-                    List<String> list = resources == null ? List.of() : Arrays.asList(resources.split("\n"));
-                    AuditEntry entry = new AuditEntry(row.getObject(2, OffsetDateTime.class).toInstant(), row.getString(3),
-                            row.getString(4), row.getString(5), row.getString(6), list, row.getString(8), row.getString(9),
-                            row.getString(10));
-                    sink.accept(new AuditRecord(row.getLong(1), entry, row.getString(11).trim(), row.getString(12).trim()));
+                    page.add(record(row));
                 }
             }
+        }
+        return page;
+    }
+
+    /** How many records match {@code query}. */
+    public long count(AuditQuery query) throws SQLException {
+        Filter filter = Filter.of(query);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM audit_record" + filter.where())) {
+            filter.bind(select, 1);
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return row.getLong(1);
+            }
+        }
+    }
+
+    /** Every record about one study, in sequence order: its compliance timeline. */
+    public List<AuditRecord> study(String studyUid) throws SQLException {
+        List<AuditRecord> timeline = new ArrayList<>();
+        stream(AuditQuery.all().withEntity(studyUid), timeline::add);
+        return timeline;
+    }
+
+    private static AuditRecord record(ResultSet row) throws SQLException {
+        String resources = row.getString(7);
+        List<String> list = resources == null ? List.of() : Arrays.asList(resources.split("\n"));
+        AuditEntry entry = new AuditEntry(row.getObject(2, OffsetDateTime.class).toInstant(), row.getString(3),
+                row.getString(4), row.getString(5), row.getString(6), list, row.getString(8), row.getString(9),
+                row.getString(10));
+        return new AuditRecord(row.getLong(1), entry, row.getString(11).trim(), row.getString(12).trim());
+    }
+
+    /**
+     * A query as SQL conditions, in a form both PostgreSQL and H2 (PostgreSQL mode) run. Resources
+     * are stored joined by newlines, so "one of the resources is R" is "newline + R + newline occurs
+     * in newline + resources + newline".
+     */
+    private record Filter(List<String> conditions, List<Object> values) {
+
+        private static final String STUDY = "ImagingStudy/";
+
+        static Filter of(AuditQuery query) {
+            Filter filter = new Filter(new ArrayList<>(), new ArrayList<>());
+            if (query.from() != null) {
+                filter.add("recorded_at >= ?", query.from().atOffset(ZoneOffset.UTC));
+            }
+            if (query.to() != null) {
+                filter.add("recorded_at < ?", query.to().atOffset(ZoneOffset.UTC));
+            }
+            if (query.actor() != null) {
+                filter.add("actor = ?", query.actor());
+            }
+            if (query.throughSequence() != null) {
+                filter.add("sequence <= ?", query.throughSequence());
+            }
+            if (query.entity() != null) {
+                String entity = query.entity();
+                String resource = entity.contains("/") ? entity : STUDY + entity;
+                String resourceMatch = "POSITION(? IN CONCAT(CHR(10), resources, CHR(10))) > 0";
+                if (resource.startsWith(STUDY)) {
+                    filter.add("(study_uid = ? OR " + resourceMatch + ")", resource.substring(STUDY.length()),
+                            "\n" + resource + "\n");
+                } else {
+                    filter.add(resourceMatch, "\n" + resource + "\n");
+                }
+            }
+            return filter;
+        }
+
+        private void add(String condition, Object... boundValues) {
+            conditions.add(condition);
+            values.addAll(Arrays.asList(boundValues));
+        }
+
+        String where() {
+            return conditions.isEmpty() ? "" : " WHERE " + String.join(" AND ", conditions);
+        }
+
+        /** Binds the values from parameter {@code first} on; returns the next free parameter index. */
+        int bind(PreparedStatement statement, int first) throws SQLException {
+            int index = first;
+            for (Object value : values) {
+                statement.setObject(index++, value);
+            }
+            return index;
         }
     }
 }

@@ -25,6 +25,14 @@ public record AuditRecord(long sequence, AuditEntry entry, String previousHash, 
         return hash.equals(hashOf(sequence, entry, previousHash));
     }
 
+    /**
+     * The text the hash covers after the previous hash: {@code hash = SHA-256(ASCII previousHash ‖ UTF-8
+     * canonicalForm())}. Exports carry it so a reader can check the chain without this code.
+     */
+    public String canonicalForm() {
+        return canonical(sequence, entry);
+    }
+
     static String hashOf(long sequence, AuditEntry entry, String previousHash) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");

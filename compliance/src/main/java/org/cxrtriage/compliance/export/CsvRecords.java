@@ -1,0 +1,67 @@
+package org.cxrtriage.compliance.export;
+
+import org.cxrtriage.compliance.chain.AuditEntry;
+import org.cxrtriage.compliance.chain.AuditRecord;
+
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * RFC 4180 CSV with a header row and CRLF line ends. A field holding a comma, quote, CR or LF is
+ * quoted with inner quotes doubled. As in PostgreSQL's CSV format, an absent value is an empty
+ * field and an empty string is {@code ""}, so every record's hash can be recomputed from the file.
+ * Resources are joined by ';'; times are ISO-8601 UTC to the microsecond.
+ */
+final class CsvRecords implements RecordWriter {
+
+    static final List<String> COLUMNS = List.of("sequence", "recorded_at", "actor_type", "actor", "action", "study_uid",
+            "resources", "outcome", "source", "details", "previous_hash", "hash");
+    static final String RESOURCE_SEPARATOR = ";";
+
+    private final Writer out;
+
+    CsvRecords(Writer out) {
+        this.out = out;
+    }
+
+    @Override
+    public void begin() throws IOException {
+        row(COLUMNS);
+    }
+
+    @Override
+    public void write(AuditRecord record) throws IOException {
+        AuditEntry e = record.entry();
+        String resources = e.resources().isEmpty() ? null : String.join(RESOURCE_SEPARATOR, e.resources());
+        row(Arrays.asList(Long.toString(record.sequence()), e.time().toString(), e.actorType(), e.actor(),
+                e.action(), e.studyUid(), resources, e.outcome(), e.source(), e.details(), record.previousHash(),
+                record.hash()));
+    }
+
+    @Override
+    public void end() throws IOException {
+        out.flush();
+    }
+
+    private void row(List<String> fields) throws IOException {
+        for (int i = 0; i < fields.size(); i++) {
+            if (i > 0) {
+                out.write(',');
+            }
+            out.write(field(fields.get(i)));
+        }
+        out.write("\r\n");
+    }
+
+    static String field(String value) {
+        if (value == null) {
+            return "";
+        }
+        if (value.isEmpty() || value.chars().anyMatch(c -> c == ',' || c == '"' || c == '\r' || c == '\n')) {
+            return '"' + value.replace("\"", "\"\"") + '"';
+        }
+        return value;
+    }
+}
