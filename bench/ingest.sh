@@ -39,6 +39,10 @@ for _ in $(seq 1 120); do
   sleep 0.5
 done
 curl -sf "http://127.0.0.1:$OUR_HTTP/health" >/dev/null || { echo "server did not start"; cat "$WORK/server.log"; exit 1; }
+# A read-only FHIR client to see when triage has finished (added while the server runs, as IT would).
+BENCH_PASSWORD="bench-$(date +%s%N)"
+echo "$BENCH_PASSWORD" | java -cp app/target/cxr-triage.jar org.cxrtriage.app.cli.TriageCli user add bench \
+  --role INTEGRATION --password-stdin --data-dir "$WORK/ours" >/dev/null
 
 # push PORT SET ASSOCIATIONS -> elapsed seconds
 push() {
@@ -62,7 +66,7 @@ push() {
 await_triage() {
   local expected=$1 total=0
   for _ in $(seq 1 600); do
-    total=$(curl -sf "http://127.0.0.1:$OUR_HTTP/fhir/Task?_count=1&_summary=count" | sed -E 's/.*"total":([0-9]+).*/\1/' || echo 0)
+    total=$(curl -sf -u "bench:$BENCH_PASSWORD" "http://127.0.0.1:$OUR_HTTP/fhir/Task?_count=1&_summary=count" | sed -E 's/.*"total":([0-9]+).*/\1/' || echo 0)
     [[ "$total" -ge "$expected" ]] && return 0
     sleep 0.5
   done

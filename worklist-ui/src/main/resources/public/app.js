@@ -1,7 +1,9 @@
 // cxr-triage web worklist: plain JavaScript, no external assets. Talks to /api (same origin).
 "use strict";
 
-const state = { rows: [], version: null, selected: null, open: null, findings: new Set(), sort: null, descending: false };
+const state = { rows: [], version: null, selected: null, open: null, findings: new Set(), sort: null, descending: false,
+  permissions: new Set() };
+const may = (permission) => state.permissions.has(permission);
 
 // Column sort keys; without a chosen column the server's order (most urgent first) is kept.
 const SORT_KEYS = {
@@ -17,12 +19,18 @@ const $ = (id) => document.getElementById(id);
 async function api(path, options = {}) {
   const response = await fetch("/api" + path, {
     credentials: "same-origin",
-    headers: options.body ? { "Content-Type": "application/json" } : {},
+    // X-Requested-With: the server answers 401 without a Basic challenge, so the browser shows no dialog.
+    headers: { "X-Requested-With": "cxr-triage", ...(options.body ? { "Content-Type": "application/json" } : {}) },
     ...options,
   });
   if (response.status === 401) {
     showLogin();
     throw new Error("signed out");
+  }
+  if (response.status === 403) {
+    const { error } = await response.json();
+    $("notice").textContent = error;
+    $("notice").hidden = false;
   }
   return response;
 }
@@ -37,10 +45,18 @@ function showLogin() {
 async function start() {
   try {
     const me = await (await api("/me")).json();
-    $("user-name").textContent = me.user;
+    state.permissions = new Set(me.permissions);
+    $("user-name").textContent = `${me.user} (${me.role.toLowerCase()})`;
     $("login").hidden = true;
-    $("worklist").hidden = false;
     $("account").hidden = false;
+    if (!may("WORKLIST_READ")) {
+      $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data. `
+        + "Use ./cxr-triage user … or the /api/admin endpoints described in the README.";
+      $("notice").hidden = false;
+      return;
+    }
+    $("worklist").hidden = false;
+    document.body.classList.toggle("read-only", !may("WORKLIST_WRITE"));
     document.activeElement?.blur();
     await refresh(true);
     setInterval(poll, 3000);
@@ -58,6 +74,8 @@ $("login-form").addEventListener("submit", async (event) => {
   if (response.ok) {
     $("login-error").textContent = "";
     start();
+  } else if (response.status === 429) {
+    $("login-error").textContent = "Too many failed attempts. Wait a few minutes, then try again.";
   } else {
     $("login-error").textContent = "Wrong user name or password.";
   }
@@ -192,7 +210,7 @@ function markSelected() {
 async function openStudy(uid) {
   state.open = uid;
   const row = state.rows.find((r) => r.studyUid === uid);
-  if (row && row.status === "ready") {
+  if (row && row.status === "ready" && may("WORKLIST_WRITE")) {
     await api(`/studies/${encodeURIComponent(uid)}/open`, { method: "POST" });
   }
   await loadStudy(uid, true);
@@ -235,6 +253,29 @@ async function loadStudy(uid, withImage) {
     .map(([label, time]) => `<li>${label}: <span>${time ? formatTime(time) : "—"}</span></li>`).join("");
   $("reviewed").disabled = row.status === "completed";
   $("reviewed").textContent = row.status === "completed" ? "Reviewed" : "Mark reviewed";
+  $("reviewed").hidden = !may("WORKLIST_WRITE");
+  $("compliance").hidden = !may("AUDIT_READ");
+  if (may("AUDIT_READ")) {
+    await loadAuditTrail(uid);
+  }
+}
+
+// For compliance officers: every recorded access to and action on this study, oldest first.
+async function loadAuditTrail(uid) {
+  const response = await api(`/studies/${encodeURIComponent(uid)}/audit`);
+  if (!response.ok) return;
+  const { records, chainIntact } = await response.json();
+  $("audit-chain").textContent = chainIntact
+    ? "The audit chain verifies intact up to its latest record."
+    : "WARNING: the audit chain does not verify. Run ./cxr-triage audit verify.";
+  $("audit-chain").classList.toggle("pos", !chainIntact);
+  $("audit-trail").tBodies[0].replaceChildren(...records.map((r) => {
+    const tr = document.createElement("tr");
+    tr.innerHTML = `<td>${r.sequence}</td><td>${formatTime(r.time)}</td><td>${escape(r.actor)}</td>
+      <td>${escape(r.action)}</td><td class="${r.outcome === "SUCCESS" ? "" : "pos"}">${escape(r.outcome.toLowerCase())}</td>
+      <td>${escape(r.source || "")}</td><td>${escape(r.details || "")}</td>`;
+    return tr;
+  }));
 }
 
 $("reviewed").addEventListener("click", async () => {

@@ -6,6 +6,7 @@ import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.compliance.chain.AuditEntry;
 import org.cxrtriage.compliance.chain.AuditLog;
 import org.cxrtriage.compliance.chain.ChainHead;
+import org.cxrtriage.compliance.chain.ChainVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,6 +40,11 @@ public final class AuditTrail {
     private final DataSource dataSource;
     private final Path headFile;
     private volatile long lastWrittenHead = -1;
+    private volatile Verification lastVerification;
+
+    /** The outcome of the last full check of the chain against the head file. */
+    public record Verification(Instant checkedAt, ChainVerifier.Verdict verdict) {
+    }
 
     public AuditTrail(DataSource dataSource, StorageConfig storage) {
         this.chain = new AuditLog(dataSource);
@@ -104,6 +110,35 @@ public final class AuditTrail {
         } catch (SQLException | IOException e) {
             log.warn("could not write the audit chain head to {}: {}", headFile, e.getMessage());
         }
+    }
+
+    /**
+     * Checks the whole chain every 10 minutes, so a broken chain shows on /health and in the
+     * compliance timeline without waiting for somebody to run {@code audit verify}.
+     */
+    @Scheduled(fixedDelay = "10m", initialDelay = "20s")
+    void verifyChain() {
+        try {
+            ChainVerifier verifier = new ChainVerifier();
+            chain.readAll(verifier::accept);
+            ChainVerifier.Verdict verdict = verifier.verdict(lastHead(headFile));
+            if (!verdict.intact()) {
+                log.error("the audit chain is BROKEN at sequence {}: {}; run ./cxr-triage audit verify and investigate",
+                        verdict.firstBrokenSequence().orElse(-1L), verdict.problem());
+            }
+            lastVerification = new Verification(Instant.now(), verdict);
+        } catch (SQLException | IOException | RuntimeException e) {
+            log.warn("could not verify the audit chain: {}", e.getMessage());
+        }
+    }
+
+    /** The last full check of the chain, if one has run since start. */
+    public Optional<Verification> lastVerification() {
+        return Optional.ofNullable(lastVerification);
+    }
+
+    public AuditLog log() {
+        return chain;
     }
 
     /** The last head written to the file, if any. */

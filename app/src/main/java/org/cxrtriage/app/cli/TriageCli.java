@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
  * input (the message names the file and the fix).
  */
 @Command(name = "cxr-triage", mixinStandardHelpOptions = true,
-        subcommands = {ModelCommand.class, CalibrateCommand.class, AuditCommand.class})
+        subcommands = {ModelCommand.class, CalibrateCommand.class, AuditCommand.class, UserCommand.class})
 public final class TriageCli {
 
     public static void main(String[] args) {

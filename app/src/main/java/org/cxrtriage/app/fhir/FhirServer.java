@@ -8,6 +8,7 @@ import ca.uhn.fhir.rest.server.RestfulServer;
 import io.micronaut.context.annotation.Factory;
 import io.micronaut.servlet.api.annotation.ServletBean;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.security.FhirSecurityInterceptor;
 
 import java.util.List;
 
@@ -25,7 +26,7 @@ public final class FhirServer {
     }
 
     @ServletBean(name = "fhir", urlPatterns = "/fhir/*", loadOnStartup = 1)
-    RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers) {
+    RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers, FhirSecurityInterceptor security) {
         RestfulServer server = new RestfulServer(context);
         server.setServerName("cxr-triage");
         server.setImplementationDescription("cxr-triage chest X-ray triage worklist (AI triage, not a diagnosis)");
@@ -36,6 +37,7 @@ public final class FhirServer {
         paging.setMaximumPageSize(500);
         server.setPagingProvider(paging);
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
+        server.registerInterceptor(security);
         return server;
     }
 }

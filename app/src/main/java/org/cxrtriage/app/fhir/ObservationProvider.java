@@ -6,11 +6,14 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.security.FhirSecurityInterceptor;
+import org.cxrtriage.app.security.Principal;
 import org.cxrtriage.app.triage.WorklistActions;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.IdType;
@@ -87,15 +90,19 @@ public final class ObservationProvider implements IResourceProvider {
         }
     }
 
-    /** Records whether a radiologist agrees with this finding. Parameters: agree (boolean), actor (string). */
+    /**
+     * Records whether the signed-in radiologist agrees with this finding. Parameter: agree (boolean).
+     * An {@code actor} parameter, accepted from older clients, is ignored: the signed-in user is the actor.
+     */
     @Operation(name = "$feedback")
     public OperationOutcome feedback(@IdParam IdType id, @OperationParam(name = "agree", min = 1) BooleanType agree,
-                                     @OperationParam(name = "actor", min = 1) StringType actor) {
-        if (agree == null || agree.getValue() == null || actor == null || actor.isEmpty()) {
-            throw new InvalidRequestException("CXR-400: $feedback needs the parameters agree (boolean) and actor (string)");
+                                     @OperationParam(name = "actor") StringType actor, RequestDetails request) {
+        if (agree == null || agree.getValue() == null) {
+            throw new InvalidRequestException("CXR-400: $feedback needs the parameter agree (boolean)");
         }
+        String user = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("unknown");
         try {
-            if (!actions.feedback(findingId(id), actor.getValue(), agree.getValue())) {
+            if (!actions.feedback(findingId(id), user, agree.getValue())) {
                 throw FhirErrors.notFound("Observation", id);
             }
         } catch (SQLException e) {

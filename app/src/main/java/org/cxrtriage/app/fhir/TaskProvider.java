@@ -12,6 +12,7 @@ import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.NumberParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -21,6 +22,8 @@ import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.security.FhirSecurityInterceptor;
+import org.cxrtriage.app.security.Principal;
 import org.cxrtriage.app.triage.WorklistActions;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Task;
@@ -130,13 +133,13 @@ public final class TaskProvider implements IResourceProvider {
     }
 
     @Update
-    public MethodOutcome update(@IdParam IdType id, @ResourceParam Task task) {
+    public MethodOutcome update(@IdParam IdType id, @ResourceParam Task task, RequestDetails request) {
         if (task.getStatus() == null) {
             throw new UnprocessableEntityException("CXR-422: Task.status is required (ready, in-progress or completed)");
         }
         String status = task.getStatus().toCode();
-        String actor = task.hasOwner() && task.getOwner().hasDisplay() ? task.getOwner().getDisplay()
-                : task.hasOwner() ? task.getOwner().getReference() : "unknown";
+        // The signed-in user is the actor, whatever the Task's owner says.
+        String actor = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("unknown");
         try {
             if (!actions.changeStatus(id.getIdPart(), status, actor)) {
                 throw FhirErrors.notFound("Task", id);

@@ -99,9 +99,19 @@ public final class WorklistActions {
             insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
             insert.setLong(4, findingId);
             boolean recorded = insert.executeUpdate() == 1;
-            audit.user(actor, "finding.feedback", null, java.util.List.of("Observation/f" + findingId), recorded, null,
-                    agree ? "agree" : "disagree");
+            audit.user(actor, "finding.feedback", studyOf(connection, findingId),
+                    java.util.List.of("Observation/f" + findingId), recorded, null, agree ? "agree" : "disagree");
             return recorded;
+        }
+    }
+
+    private static String studyOf(Connection connection, long findingId) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT r.study_instance_uid FROM finding_result f JOIN triage_result r ON r.id = f.result_id WHERE f.id = ?")) {
+            select.setLong(1, findingId);
+            try (var row = select.executeQuery()) {
+                return row.next() ? row.getString(1) : null;
+            }
         }
     }
 }

@@ -1,24 +1,33 @@
 package org.cxrtriage.app.web;
 
+import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
+import io.micronaut.http.HttpStatus;
 import io.micronaut.http.MediaType;
+import io.micronaut.http.MutableHttpResponse;
 import io.micronaut.http.annotation.Body;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
 import io.micronaut.http.annotation.PathVariable;
 import io.micronaut.http.annotation.Post;
-import io.micronaut.http.cookie.Cookie;
-import io.micronaut.http.cookie.SameSite;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
+import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.app.security.AccessFilter;
+import org.cxrtriage.app.security.Authenticator;
+import org.cxrtriage.app.security.Authenticator.Outcome;
+import org.cxrtriage.app.security.Permission;
+import org.cxrtriage.app.security.Principal;
 import org.cxrtriage.app.triage.WorklistActions;
 import org.cxrtriage.dicom.image.UndecodableImageException;
 
 import java.io.IOException;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -37,16 +46,16 @@ public final class WorklistController {
     public record Feedback(boolean agree) {
     }
 
-    private final LocalAccount account;
+    private final Authenticator authenticator;
     private final WorklistView view;
     private final WorklistActions actions;
     private final ShiftSummary summary;
     private final StorageConfig storage;
     private final org.cxrtriage.app.audit.AuditTrail audit;
 
-    public WorklistController(LocalAccount account, WorklistView view, WorklistActions actions, ShiftSummary summary,
-                              StorageConfig storage, org.cxrtriage.app.audit.AuditTrail audit) {
-        this.account = account;
+    public WorklistController(Authenticator authenticator, WorklistView view, WorklistActions actions, ShiftSummary summary,
+                              StorageConfig storage, AuditTrail audit) {
+        this.authenticator = authenticator;
         this.view = view;
         this.actions = actions;
         this.summary = summary;
@@ -55,29 +64,53 @@ public final class WorklistController {
     }
 
     @Post("/login")
-    public HttpResponse<Map<String, String>> login(@Body Credentials credentials, HttpRequest<?> request) {
-        String source = request.getRemoteAddress().getAddress().getHostAddress();
-        if (!account.matches(credentials.user(), credentials.password())) {
-            audit.user(credentials.user(), "login.failed", null, java.util.List.of(), false, source, "web worklist");
-            return HttpResponse.<Map<String, String>>unauthorized().body(Map.of("error", "wrong user name or password"));
+    public HttpResponse<Map<String, String>> login(@Body Credentials credentials, HttpRequest<?> request) throws SQLException {
+        String source = AccessFilter.source(request);
+        Outcome outcome = authenticator.signIn(credentials.user(),
+                credentials.password() == null ? new char[0] : credentials.password().toCharArray(), source, "web sign-in");
+        if (outcome instanceof Outcome.Refused refused) {
+            MutableHttpResponse<Map<String, String>> response = HttpResponse.<Map<String, String>>status(
+                    refused.retryAfter().isPresent() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.UNAUTHORIZED)
+                    .body(Map.of("error", refused.reason()));
+            refused.retryAfter().ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(wait.toSeconds())));
+            return response;
         }
-        Cookie cookie = Cookie.of(SessionFilter.COOKIE, account.session(Instant.now())).httpOnly(true)
-                .sameSite(SameSite.Strict).path("/").maxAge(LocalAccount.SESSION);
-        if (request.isSecure()) {
-            cookie.secure(true);
-        }
-        audit.user(account.user(), "login", null, java.util.List.of(), true, source, "web worklist");
-        return HttpResponse.ok(Map.of("user", account.user())).cookie(cookie);
+        Principal principal = ((Outcome.SignedIn) outcome).principal();
+        audit.user(principal.name(), "login", null, List.of(), true, source, "web sign-in as " + principal.role());
+        return HttpResponse.ok(Map.of("user", principal.name(), "role", principal.role().name())).header(HttpHeaders.SET_COOKIE,
+                sessionCookie(authenticator.issueToken(principal, Instant.now()), Authenticator.SESSION.toSeconds(), request));
+    }
+
+    /** A bearer token for API clients that signed in with HTTP Basic; valid as long as a web session. */
+    @Post("/token")
+    public Map<String, Object> token(HttpRequest<?> request) throws SQLException {
+        Principal principal = AccessFilter.principal(request).orElseThrow();
+        audit.user(principal.name(), "login", null, List.of(), true, AccessFilter.source(request), "bearer token issued");
+        return Map.of("token_type", "Bearer", "access_token", authenticator.issueToken(principal, Instant.now()),
+                "expires_in", Authenticator.SESSION.toSeconds());
     }
 
     @Post("/logout")
-    public HttpResponse<Map<String, String>> logout() {
-        return HttpResponse.ok(Map.of("user", "")).cookie(Cookie.of(SessionFilter.COOKIE, "").path("/").maxAge(0));
+    public HttpResponse<Map<String, String>> logout(HttpRequest<?> request) {
+        AccessFilter.principal(request).ifPresent(principal -> audit.user(principal.name(), "logout", null, List.of(), true,
+                AccessFilter.source(request), "web sign-out"));
+        return HttpResponse.ok(Map.of("user", "")).header(HttpHeaders.SET_COOKIE, sessionCookie("", 0, request));
+    }
+
+    /**
+     * The session cookie, written by hand because this runtime drops SameSite: HttpOnly (scripts
+     * cannot read it), SameSite=Strict (other sites cannot make the browser send it), Secure over HTTPS.
+     */
+    private static String sessionCookie(String value, long maxAgeSeconds, HttpRequest<?> request) {
+        return AccessFilter.SESSION_COOKIE + "=" + value + "; Max-Age=" + maxAgeSeconds + "; Path=/; HttpOnly; SameSite=Strict"
+                + (request.isSecure() ? "; Secure" : "");
     }
 
     @Get("/me")
-    public Map<String, String> me(HttpRequest<?> request) {
-        return Map.of("user", user(request));
+    public Map<String, Object> me(HttpRequest<?> request) {
+        Principal principal = AccessFilter.principal(request).orElseThrow();
+        return Map.of("user", principal.name(), "role", principal.role().name(), "permissions",
+                Arrays.stream(Permission.values()).filter(principal::may).map(Enum::name).toList());
     }
 
     @Get("/worklist")
@@ -92,8 +125,8 @@ public final class WorklistController {
 
     @Get("/studies/{uid}")
     public HttpResponse<WorklistView.Detail> study(@PathVariable String uid, HttpRequest<?> request) throws SQLException {
-        audit.user(user(request), "study.view", uid, java.util.List.of("ImagingStudy/" + uid), true,
-                request.getRemoteAddress().getAddress().getHostAddress(), "web worklist study view");
+        audit.user(user(request), "study.view", uid, List.of("ImagingStudy/" + uid), true, AccessFilter.source(request),
+                "web worklist study view");
         return view.detail(uid).map(HttpResponse::ok).orElseGet(HttpResponse::notFound);
     }
 
@@ -103,8 +136,13 @@ public final class WorklistController {
         if (path.isEmpty()) {
             return HttpResponse.notFound();
         }
+        java.nio.file.Path file = storage.dataDir().resolve(path.get());
+        if (!java.nio.file.Files.exists(file)) {
+            // Deleted after the retention period; the worklist item and its scores remain.
+            return HttpResponse.status(io.micronaut.http.HttpStatus.GONE);
+        }
         try {
-            return HttpResponse.ok(PreviewRenderer.render(storage.dataDir().resolve(path.get()), 1024))
+            return HttpResponse.ok(PreviewRenderer.render(file, 1024))
                     .header("Cache-Control", "private, max-age=300");
         } catch (UndecodableImageException e) {
             return HttpResponse.status(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY);
@@ -139,6 +177,6 @@ public final class WorklistController {
     }
 
     private static String user(HttpRequest<?> request) {
-        return request.getAttribute(SessionFilter.USER_ATTRIBUTE, String.class).orElse("unknown");
+        return AccessFilter.principal(request).map(Principal::name).orElse("unknown");
     }
 }

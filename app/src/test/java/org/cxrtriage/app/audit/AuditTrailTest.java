@@ -1,5 +1,6 @@
 package org.cxrtriage.app.audit;
 
+import org.cxrtriage.app.support.CliProcess;
 import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
@@ -17,13 +18,14 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -38,7 +40,7 @@ class AuditTrailTest {
     @Test
     void eachStepIsAuditedAndTamperingIsFound() throws Exception {
         Path data = dir.resolve("data");
-        try (TriageServer server = TriageServer.start(Database.H2, data, Map.of("triage.ui.password", "pw"))) {
+        try (TriageServer server = TriageServer.start(Database.H2, data, Map.of())) {
             PhantomIdentity study = PhantomIdentity.newStudy();
             Path file = dir.resolve("study.dcm");
             Transcoder.write(PhantomSpec.chestCr(study, 2).withSize(300, 300), Encoding.EXPLICIT_LITTLE_ENDIAN, file);
@@ -47,7 +49,7 @@ class AuditTrailTest {
             String base = "http://127.0.0.1:" + server.httpPort() + "/api";
             HttpClient http = HttpClient.newHttpClient();
             post(http, base + "/login", "{\"user\":\"radiologist\",\"password\":\"nope\"}", null);
-            String cookie = post(http, base + "/login", "{\"user\":\"radiologist\",\"password\":\"pw\"}", null)
+            String cookie = post(http, base + "/login", "{\"user\":\"radiologist\",\"password\":\"radiologist-secret-pw\"}", null)
                     .headers().firstValue("set-cookie").orElseThrow().split(";")[0];
             http.send(HttpRequest.newBuilder(URI.create(base + "/studies/" + study.studyInstanceUid())).header("Cookie", cookie)
                     .build(), HttpResponse.BodyHandlers.ofString());
@@ -67,15 +69,21 @@ class AuditTrailTest {
             }
 
             Thread.sleep(6000);
-            TriageCli result = TriageCli.run("audit", "verify", "--data-dir", data.toString());
+            CliProcess result = CliProcess.run("audit", "verify", "--data-dir", data.toString());
             assertEquals(0, result.exitCode(), result.output());
             assertTrue(result.output().contains("audit chain intact"), result.output());
 
             try (Connection connection = server.context().getBean(DataSource.class).getConnection();
                  Statement statement = connection.createStatement()) {
+                SQLException refused = assertThrows(SQLException.class,
+                        () -> statement.execute("UPDATE audit_record SET actor = 'someone else' WHERE sequence = 2"));
+                assertTrue(refused.getMessage().contains("append-only"), refused.getMessage());
+                assertThrows(SQLException.class, () -> statement.execute("DELETE FROM audit_record WHERE sequence = 3"));
+                // Somebody with the database owner's rights removes the guard and edits a record.
+                statement.execute("DROP TRIGGER audit_record_append_only");
                 statement.execute("UPDATE audit_record SET actor = 'someone else' WHERE sequence = 2");
             }
-            TriageCli broken = TriageCli.run("audit", "verify", "--data-dir", data.toString());
+            CliProcess broken = CliProcess.run("audit", "verify", "--data-dir", data.toString());
             assertEquals(1, broken.exitCode(), broken.output());
             assertTrue(broken.output().contains("BROKEN at sequence 2"), broken.output());
         }
@@ -88,18 +96,5 @@ class AuditTrailTest {
             request.header("Cookie", cookie);
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    /** The command-line tool in its own JVM. */
-    record TriageCli(int exitCode, String output) {
-        static TriageCli run(String... args) throws Exception {
-            List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-cp", System.getProperty("java.class.path"), "org.cxrtriage.app.cli.TriageCli"));
-            command.addAll(List.of(args));
-            Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-            String output = new String(process.getInputStream().readAllBytes());
-            process.waitFor(120, TimeUnit.SECONDS);
-            return new TriageCli(process.exitValue(), output);
-        }
     }
 }

@@ -1,6 +1,8 @@
 package org.cxrtriage.app.bench;
 
+import org.cxrtriage.app.security.Role;
 import org.cxrtriage.app.support.ServerProcess;
+import org.cxrtriage.app.support.TestUsers;
 import org.cxrtriage.testdata.Encoding;
 import org.cxrtriage.testdata.PhantomIdentity;
 import org.cxrtriage.testdata.PhantomSpec;
@@ -63,10 +65,11 @@ public final class EndToEndBenchmark {
         System.out.printf("pushing %d studies (512x512 16-bit CR) over %d concurrent associations, %s%n",
                 allStudies.size(), associations, rate > 0 ? "paced to " + rate + " studies/s" : "as fast as possible");
         try (ServerProcess server = ServerProcess.start(work.resolve("data"),
-                Map.of("TRIAGE_QUIET_PERIOD", quietMillis + "ms", "TRIAGE_ASSEMBLY_POLL", "200ms"), work.resolve("server.log"))) {
+                Map.of("TRIAGE_QUIET_PERIOD", quietMillis + "ms", "TRIAGE_ASSEMBLY_POLL", "200ms"), work.resolve("server.log")).withTestUsers(work.resolve("data"))) {
             Map<String, Long> pushed = new ConcurrentHashMap<>();
             Map<String, Long> visible = new ConcurrentHashMap<>();
-            Thread poller = new Thread(() -> poll(server.httpPort(), allStudies.size(), visible), "fhir-poller");
+            String integration = TestUsers.basic(Role.INTEGRATION, work.resolve("data"));
+            Thread poller = new Thread(() -> poll(server.httpPort(), integration, allStudies.size(), visible), "fhir-poller");
             poller.start();
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(associations);
@@ -102,7 +105,7 @@ public final class EndToEndBenchmark {
                     latencies.length / ((end - start) / 1e9), latencies.length, (end - start) / 1e9);
             System.out.printf("server peak resident memory: %d MiB%n", server.peakRssMib());
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
-                    + server.httpPort() + "/prometheus")).build(), HttpResponse.BodyHandlers.ofString()).body();
+                    + server.httpPort() + "/prometheus")).header("Authorization", integration).build(), HttpResponse.BodyHandlers.ofString()).body();
             metrics.lines().filter(line -> line.startsWith("triage_step_seconds_sum") || line.startsWith("triage_step_seconds_count"))
                     .forEach(line -> System.out.println("  " + line));
         }
@@ -118,7 +121,7 @@ public final class EndToEndBenchmark {
     }
 
     /** Records when each study's Task first appears as scored or not scored in the FHIR worklist. */
-    private static void poll(int httpPort, int expected, Map<String, Long> visible) {
+    private static void poll(int httpPort, String authorization, int expected, Map<String, Long> visible) {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         java.time.Instant since = java.time.Instant.now().minusSeconds(5);
@@ -127,7 +130,7 @@ public final class EndToEndBenchmark {
                 java.time.Instant asked = java.time.Instant.now();
                 URI uri = URI.create("http://127.0.0.1:" + httpPort + "/fhir/Task?_count=1000&modified=ge"
                         + java.time.format.DateTimeFormatter.ISO_INSTANT.format(since.minusSeconds(2)));
-                String body = client.send(HttpRequest.newBuilder(uri).build(), HttpResponse.BodyHandlers.ofString()).body();
+                String body = client.send(HttpRequest.newBuilder(uri).header("Authorization", authorization).build(), HttpResponse.BodyHandlers.ofString()).body();
                 since = asked;
                 long now = System.nanoTime();
                 Matcher matcher = TASK.matcher(body);

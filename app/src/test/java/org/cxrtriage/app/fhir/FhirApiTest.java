@@ -1,16 +1,14 @@
 package org.cxrtriage.app.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
-import ca.uhn.fhir.context.support.DefaultProfileValidationSupport;
 import ca.uhn.fhir.rest.client.api.IGenericClient;
 import ca.uhn.fhir.rest.client.api.ServerValidationModeEnum;
 import ca.uhn.fhir.rest.server.exceptions.ResourceNotFoundException;
-import ca.uhn.fhir.validation.FhirValidator;
-import ca.uhn.fhir.validation.ResultSeverityEnum;
-import ca.uhn.fhir.validation.SingleValidationMessage;
-import ca.uhn.fhir.validation.ValidationResult;
+import org.cxrtriage.app.security.Role;
 import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.PythonPhantoms;
+import org.cxrtriage.app.support.R4Validation;
+import org.cxrtriage.app.support.TestUsers;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
 import org.cxrtriage.testdata.Encoding;
@@ -18,11 +16,6 @@ import org.cxrtriage.testdata.PhantomIdentity;
 import org.cxrtriage.testdata.PhantomSpec;
 import org.cxrtriage.testdata.Transcoder;
 import org.cxrtriage.testdata.View;
-import org.hl7.fhir.common.hapi.validation.support.CommonCodeSystemsTerminologyService;
-import org.hl7.fhir.common.hapi.validation.support.InMemoryTerminologyServerValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.SnapshotGeneratingValidationSupport;
-import org.hl7.fhir.common.hapi.validation.support.ValidationSupportChain;
-import org.hl7.fhir.common.hapi.validation.validator.FhirInstanceValidator;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.Bundle;
@@ -84,6 +77,8 @@ class FhirApiTest {
         server.awaitCount(3, "SELECT COUNT(*) FROM worklist_item");
         context.getRestfulClientFactory().setServerValidationMode(ServerValidationModeEnum.NEVER);
         client = context.newRestfulGenericClient("http://127.0.0.1:" + server.httpPort() + "/fhir");
+        client.registerInterceptor(new ca.uhn.fhir.rest.client.interceptor.BasicAuthInterceptor(
+                TestUsers.name(Role.RADIOLOGIST), TestUsers.password(Role.RADIOLOGIST, server.dataDir())));
     }
 
     @AfterAll
@@ -124,7 +119,7 @@ class FhirApiTest {
         client.update().resource(task).execute();
         task = client.read().resource(Task.class).withId(normalStudy).execute();
         assertEquals(Task.TaskStatus.INPROGRESS, task.getStatus());
-        assertEquals("dr.grey", task.getOwner().getDisplay());
+        assertEquals("radiologist", task.getOwner().getDisplay(), "the signed-in user, not what the client claims");
         task.setStatus(Task.TaskStatus.COMPLETED);
         client.update().resource(task).execute();
 
@@ -133,13 +128,12 @@ class FhirApiTest {
         Observation first = (Observation) observations.getEntry().get(0).getResource();
         Parameters feedback = new Parameters();
         feedback.addParameter().setName("agree").setValue(new BooleanType(true));
-        feedback.addParameter().setName("actor").setValue(new StringType("dr.grey"));
         client.operation().onInstance(first.getIdElement()).named("$feedback").withParameters(feedback).execute();
 
         assertEquals(List.of("ready", "in-progress", "in-progress", "completed"), server.query(
                 "SELECT from_status, to_status FROM task_event WHERE study_instance_uid = ? ORDER BY id", normalStudy).stream()
                 .flatMap(List::stream).map(String::valueOf).toList());
-        assertEquals(1, server.count("SELECT COUNT(*) FROM finding_feedback WHERE actor = 'dr.grey' AND agree = TRUE"));
+        assertEquals(1, server.count("SELECT COUNT(*) FROM finding_feedback WHERE actor = 'radiologist' AND agree = TRUE"));
         assertEquals(1, server.count("SELECT COUNT(*) FROM worklist_item WHERE study_instance_uid = ?"
                 + " AND first_opened_at IS NOT NULL AND completed_at IS NOT NULL", normalStudy));
     }
@@ -185,23 +179,9 @@ class FhirApiTest {
         resources.add(client.read().resource(Provenance.class).withId(report).execute());
         resources.add(client.search().forResource(Task.class).returnBundle(Bundle.class).execute());
 
-        FhirValidator validator = context.newValidator();
-        ValidationSupportChain support = new ValidationSupportChain(new DefaultProfileValidationSupport(context),
-                new SnapshotGeneratingValidationSupport(context), new InMemoryTerminologyServerValidationSupport(context),
-                new CommonCodeSystemsTerminologyService(context));
-        validator.registerValidatorModule(new FhirInstanceValidator(support));
-        List<String> errors = new ArrayList<>();
-        for (IBaseResource resource : resources) {
-            ValidationResult result = validator.validateWithResult(resource);
-            for (SingleValidationMessage message : result.getMessages()) {
-                if (message.getSeverity().ordinal() >= ResultSeverityEnum.ERROR.ordinal()) {
-                    errors.add(resource.fhirType() + " " + message.getLocationString() + ": " + message.getMessage());
-                }
-            }
-        }
-        assertEquals(List.of(), errors);
-        assertTrue(validator.validateWithResult(new Task()).getMessages().stream()
-                .anyMatch(m -> m.getSeverity() == ResultSeverityEnum.ERROR), "the validator does report a Task without status");
+        assertEquals(List.of(), R4Validation.errors(resources));
+        assertTrue(R4Validation.errors(List.of(new Task())).stream().anyMatch(error -> error.startsWith("Task")),
+                "the validator does report a Task without status");
         assertEquals(java.util.Set.of("CapabilityStatement", "Task", "ImagingStudy", "Patient", "Bundle", "Observation",
                 "Device", "DiagnosticReport", "Provenance"),
                 resources.stream().map(IBaseResource::fhirType).collect(java.util.stream.Collectors.toSet()));
@@ -211,7 +191,7 @@ class FhirApiTest {
     void xmlIsServedToo() throws Exception {
         var response = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
                 java.net.URI.create("http://127.0.0.1:" + server.httpPort() + "/fhir/Task/" + pneumothoraxStudy + "?_format=xml"))
-                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                .header("Authorization", server.basic(Role.INTEGRATION)).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode());
         Task task = context.newXmlParser().parseResource(Task.class, response.body());
         assertEquals(Task.TaskPriority.ASAP, task.getPriority());

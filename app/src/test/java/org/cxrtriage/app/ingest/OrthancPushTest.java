@@ -120,8 +120,8 @@ class OrthancPushTest {
         long deadline = System.nanoTime() + 60_000_000_000L;
         String body = "";
         while (System.nanoTime() < deadline) {
-            body = http().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + server.httpPort()
-                    + "/fhir/Task?status=ready&_sort=-priority,-triage-score")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            body = http().send(server.as(org.cxrtriage.app.security.Role.INTEGRATION,
+                    "/fhir/Task?status=ready&_sort=-priority,-triage-score").build(), HttpResponse.BodyHandlers.ofString()).body();
             if (body.contains(normal.studyInstanceUid()) && body.contains(pneumothorax.studyInstanceUid())) {
                 break;
             }

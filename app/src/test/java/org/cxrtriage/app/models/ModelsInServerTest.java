@@ -69,8 +69,7 @@ class ModelsInServerTest {
                 inFlight.add(registry.active().score(new float[160 * 160]));
             }
 
-            HttpResponse<String> reload = http.send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + server.httpPort() + "/admin/models/reload"))
+            HttpResponse<String> reload = http.send(server.as(org.cxrtriage.app.security.Role.ADMIN, "/admin/models/reload")
                     .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
 
             assertEquals(200, reload.statusCode(), reload.body());

@@ -47,6 +47,15 @@ public final class ServerProcess implements AutoCloseable {
         return server;
     }
 
+    /** Adds the test users (see {@link TestUsers}) to this server's H2 database while it runs. */
+    public ServerProcess withTestUsers(Path dataDir) throws Exception {
+        org.h2.jdbcx.JdbcDataSource h2 = new org.h2.jdbcx.JdbcDataSource();
+        h2.setURL(org.cxrtriage.app.config.DefaultDatabaseUrl.h2Url(dataDir));
+        h2.setUser("sa");
+        TestUsers.addTo(h2);
+        return this;
+    }
+
     public int dicomPort() {
         return dicomPort;
     }

@@ -3,8 +3,11 @@ package org.cxrtriage.app.support;
 import io.micronaut.context.ApplicationContext;
 import io.micronaut.runtime.server.EmbeddedServer;
 import org.cxrtriage.app.ingest.DicomListener;
+import org.cxrtriage.app.security.Role;
 
 import javax.sql.DataSource;
+import java.net.URI;
+import java.net.http.HttpRequest;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
@@ -41,7 +44,28 @@ public final class TriageServer implements AutoCloseable {
         properties.putAll(database.freshDatabase(dataDir));
         properties.putAll(extra);
         EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
-        return new TriageServer(server, dataDir);
+        TriageServer triage = new TriageServer(server, dataDir);
+        try {
+            TestUsers.addTo(triage.context().getBean(DataSource.class));
+        } catch (Exception e) {
+            server.close();
+            throw new IllegalStateException("could not add the test users", e);
+        }
+        return triage;
+    }
+
+    /** {@code Authorization} header value of the test user with that role (admin: the generated first admin). */
+    public String basic(Role role) {
+        return TestUsers.basic(role, dataDir);
+    }
+
+    public URI uri(String path) {
+        return URI.create("http://127.0.0.1:" + httpPort() + path);
+    }
+
+    /** A request to this server signed in as the test user with that role. */
+    public HttpRequest.Builder as(Role role, String path) {
+        return HttpRequest.newBuilder(uri(path)).header("Authorization", basic(role));
     }
 
     public int dicomPort() {

@@ -1,7 +1,9 @@
 package org.cxrtriage.app.web;
 
+import org.cxrtriage.app.security.Role;
 import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.PythonPhantoms;
+import org.cxrtriage.app.support.TestUsers;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
 import org.junit.jupiter.api.AfterEach;
@@ -11,13 +13,13 @@ import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.Keys;
-import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.interactions.Actions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -33,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -50,7 +53,7 @@ class WorklistPageTest {
 
     @BeforeEach
     void start() throws Exception {
-        server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of("triage.ui.password", "correct horse"));
+        server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of());
         ChromeOptions options = new ChromeOptions();
         options.setBinary("/usr/bin/chromium");
         options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -80,7 +83,7 @@ class WorklistPageTest {
         browser.findElement(By.cssSelector("#login-form button")).click();
         wait.until(d -> d.findElement(By.id("login-error")).getText().contains("Wrong"));
         browser.findElement(By.id("login-password")).clear();
-        browser.findElement(By.id("login-password")).sendKeys("correct horse");
+        browser.findElement(By.id("login-password")).sendKeys(TestUsers.password(Role.RADIOLOGIST, server.dataDir()));
         browser.findElement(By.cssSelector("#login-form button")).click();
         wait.until(d -> d.findElement(By.id("worklist")).isDisplayed());
 
@@ -130,12 +133,42 @@ class WorklistPageTest {
         screenshot("3-study-reviewed");
 
         String task = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/fhir/Task/"
-                + flagged.studyInstanceUid())).build(), HttpResponse.BodyHandlers.ofString()).body();
+                + flagged.studyInstanceUid())).header("Authorization", server.basic(Role.INTEGRATION)).build(), HttpResponse.BodyHandlers.ofString()).body();
         assertTrue(task.contains("\"status\":\"completed\""), task);
         assertTrue(task.contains("\"owner\":{\"display\":\"radiologist\"}"), task);
         assertEquals(1, server.count("SELECT COUNT(*) FROM finding_feedback WHERE actor = 'radiologist' AND agree = TRUE"));
         assertEquals(1, server.count("SELECT COUNT(*) FROM worklist_item WHERE study_instance_uid = ? AND first_opened_at IS NOT NULL"
                 + " AND completed_at IS NOT NULL", flagged.studyInstanceUid()));
+    }
+
+    @Test
+    void complianceOfficerSeesAStudysTimelineAndCannotChangeIt() throws Exception {
+        PythonPhantoms.Study flagged = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 63);
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(flagged.file())).allSucceeded(1));
+        server.awaitCount(1, "SELECT COUNT(*) FROM worklist_item WHERE business_status = 'scored'");
+        String base = "http://127.0.0.1:" + server.httpPort();
+        browser.get(base + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+        browser.findElement(By.id("login-user")).sendKeys("compliance");
+        browser.findElement(By.id("login-password")).sendKeys(TestUsers.password(Role.COMPLIANCE, server.dataDir()));
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#rows tbody tr")).size() == 1);
+        browser.findElement(By.cssSelector("#rows tbody tr")).click();
+        new Actions(browser).sendKeys(Keys.ENTER).perform();
+        wait.until(d -> d.findElement(By.id("compliance")).isDisplayed());
+        wait.until(d -> d.findElements(By.cssSelector("#audit-trail tbody tr")).size() >= 3);
+        String trail = browser.findElement(By.id("audit-trail")).getText();
+        assertTrue(trail.contains("dicom.store") && trail.contains("PACS"), trail);
+        assertTrue(trail.contains("triage.scored"), trail);
+        assertTrue(trail.contains("study.view") && trail.contains("compliance"), "their own view is recorded: " + trail);
+        assertTrue(browser.findElement(By.id("audit-chain")).getText().contains("intact"));
+        assertFalse(browser.findElement(By.id("reviewed")).isDisplayed(), "read-only: no Mark reviewed");
+        assertTrue(browser.findElements(By.cssSelector("#findings button")).stream().noneMatch(WebElement::isDisplayed),
+                "read-only: no Agree / Disagree");
+        ((JavascriptExecutor) browser).executeScript("document.getElementById('compliance').scrollIntoView()");
+        screenshot("4-compliance-timeline");
+        assertEquals("ready", server.query("SELECT status FROM worklist_item").get(0).get(0), "viewing did not open the Task");
     }
 
     @Test

@@ -1,0 +1,156 @@
+package org.cxrtriage.app.security;
+
+import ca.uhn.fhir.interceptor.api.Hook;
+import ca.uhn.fhir.interceptor.api.Interceptor;
+import ca.uhn.fhir.interceptor.api.Pointcut;
+import ca.uhn.fhir.rest.api.RestOperationTypeEnum;
+import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.AuthenticationException;
+import ca.uhn.fhir.rest.server.exceptions.BaseServerResponseException;
+import ca.uhn.fhir.rest.server.exceptions.ForbiddenOperationException;
+import ca.uhn.fhir.rest.server.servlet.ServletRequestDetails;
+import jakarta.inject.Singleton;
+import jakarta.servlet.http.Cookie;
+import jakarta.servlet.http.HttpServletRequest;
+import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.security.Authenticator.Outcome;
+import org.hl7.fhir.instance.model.api.IBaseResource;
+import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Resource;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Security for the FHIR API, which HAPI serves outside Micronaut's filters: the same users,
+ * credentials and throttling as the web ({@link Authenticator}), the rules of
+ * {@link FhirAccessPolicy}, and an audit record for every response that carries patient or audit
+ * data, naming each resource returned.
+ */
+@Singleton
+@Interceptor
+public final class FhirSecurityInterceptor {
+
+    private static final String PRINCIPAL = "cxr.principal";
+    /** More entries than this in one response are counted, not listed, in its audit record. */
+    private static final int LISTED_RESOURCES = 500;
+
+    private final Authenticator authenticator;
+    private final AuditTrail audit;
+
+    public FhirSecurityInterceptor(Authenticator authenticator, AuditTrail audit) {
+        this.authenticator = authenticator;
+        this.audit = audit;
+    }
+
+    /** The signed-in user of a FHIR request (set before HAPI looks at the request). */
+    public static Optional<Principal> principal(RequestDetails request) {
+        return request instanceof ServletRequestDetails servlet
+                ? Optional.ofNullable((Principal) servlet.getServletRequest().getAttribute(PRINCIPAL))
+                : Optional.empty();
+    }
+
+    /**
+     * Runs before HAPI parses the request, so unknown types and unsupported searches are refused
+     * to anonymous callers too, without telling them what exists.
+     */
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
+    public boolean authenticate(HttpServletRequest servletRequest) {
+        String session = null;
+        if (servletRequest.getCookies() != null) {
+            for (Cookie cookie : servletRequest.getCookies()) {
+                if (AccessFilter.SESSION_COOKIE.equals(cookie.getName())) {
+                    session = cookie.getValue();
+                }
+            }
+        }
+        Outcome outcome = authenticator.authenticate(servletRequest.getHeader("Authorization"), session,
+                servletRequest.getRemoteAddr(), "FHIR");
+        boolean open = FhirAccessPolicy.isOpen(servletRequest.getPathInfo());
+        if (outcome instanceof Outcome.SignedIn signedIn) {
+            Principal principal = signedIn.principal();
+            servletRequest.setAttribute(PRINCIPAL, principal);
+            if (!open && !principal.may(Permission.WORKLIST_READ) && !principal.may(Permission.AUDIT_READ)) {
+                throw new ForbiddenOperationException("CXR-403: the role " + principal.role()
+                        + " has no access to FHIR resources");
+            }
+            return true;
+        }
+        if (open) {
+            return true;
+        }
+        if (outcome instanceof Outcome.Refused refused && refused.retryAfter().isPresent()) {
+            BaseServerResponseException tooMany = new BaseServerResponseException(429,
+                    "CXR-429: too many failed sign-ins; try again later") {
+            };
+            tooMany.addResponseHeader("Retry-After", Long.toString(Math.max(1, refused.retryAfter().get().toSeconds())));
+            throw tooMany;
+        }
+        String reason = outcome instanceof Outcome.Refused refused ? refused.reason() : "credentials required";
+        throw new AuthenticationException("CXR-401: " + reason
+                + " (HTTP Basic or a Bearer session token of a cxr-triage user)")
+                .addAuthenticateHeaderForRealm("cxr-triage");
+    }
+
+    @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_HANDLED)
+    public void authorize(RequestDetails request, RestOperationTypeEnum operation) {
+        Optional<Permission> needed = FhirAccessPolicy.needed(operation, request.getResourceName());
+        if (needed.isEmpty()) {
+            return;
+        }
+        Principal principal = principal(request).orElseThrow(() ->
+                new AuthenticationException("CXR-401: credentials required").addAuthenticateHeaderForRealm("cxr-triage"));
+        boolean allowed = operation == RestOperationTypeEnum.GET_PAGE
+                ? principal.may(Permission.WORKLIST_READ) || principal.may(Permission.AUDIT_READ)
+                : principal.may(needed.get());
+        if (!allowed) {
+            throw new ForbiddenOperationException("CXR-403: the role " + principal.role() + " does not allow "
+                    + operation.getCode() + (request.getResourceName() == null ? "" : " on " + request.getResourceName()));
+        }
+    }
+
+    @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
+    public boolean auditResponse(RequestDetails request, IBaseResource response, HttpServletRequest servletRequest) {
+        Optional<Principal> principal = principal(request);
+        if (principal.isEmpty() || response == null || request.getRestOperationType() == null
+                || request.getRestOperationType() == RestOperationTypeEnum.METADATA) {
+            return true;
+        }
+        List<Resource> resources = new ArrayList<>();
+        if (response instanceof Bundle bundle) {
+            bundle.getEntry().stream().filter(Bundle.BundleEntryComponent::hasResource)
+                    .forEach(entry -> resources.add(entry.getResource()));
+        } else if (response instanceof Resource resource && !"OperationOutcome".equals(resource.fhirType())) {
+            resources.add(resource);
+        }
+        boolean auditData = resources.stream().anyMatch(resource -> "AuditEvent".equals(resource.fhirType()));
+        if (auditData && !principal.get().may(Permission.AUDIT_READ)) {
+            throw new ForbiddenOperationException("CXR-403: the role " + principal.get().role() + " may not read audit data");
+        }
+        if (request.getRestOperationType() == RestOperationTypeEnum.UPDATE
+                || request.getRestOperationType() == RestOperationTypeEnum.EXTENDED_OPERATION_INSTANCE) {
+            return true; // the change itself is audited by WorklistActions
+        }
+        Set<String> studies = new LinkedHashSet<>();
+        List<String> listed = new ArrayList<>();
+        for (Resource resource : resources) {
+            String id = resource.fhirType() + "/" + resource.getIdElement().getIdPart();
+            if (listed.size() < LISTED_RESOURCES) {
+                listed.add(id);
+            }
+            if ("Task".equals(resource.fhirType()) || "ImagingStudy".equals(resource.fhirType())) {
+                studies.add(resource.getIdElement().getIdPart());
+            }
+        }
+        String action = auditData ? "audit.read"
+                : request.getRestOperationType() == RestOperationTypeEnum.READ ? "fhir.read" : "fhir.search";
+        audit.user(principal.get().name(), action, studies.size() == 1 ? studies.iterator().next() : null, listed, true,
+                servletRequest.getRemoteAddr(), request.getRequestType() + " " + request.getCompleteUrl().replaceAll("\\?.*", "")
+                        + " returned " + resources.size() + " resource(s)"
+                        + (resources.size() > listed.size() ? ", first " + listed.size() + " listed" : ""));
+        return true;
+    }
+}

@@ -1,0 +1,74 @@
+package org.cxrtriage.app.security;
+
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Which permission each web page and JSON endpoint needs. FHIR has its own rules
+ * ({@link FhirAccessPolicy}) because HAPI serves it outside Micronaut's routing.
+ */
+public final class HttpAccessPolicy {
+
+    /** What a request needs: nothing, any signed-in user, or one permission. */
+    public sealed interface Rule {
+        record Open() implements Rule {
+        }
+
+        record SignedIn() implements Rule {
+        }
+
+        record Needs(Permission permission) implements Rule {
+        }
+    }
+
+    private static final Pattern STUDY_AUDIT = Pattern.compile("/api/studies/[^/]+/audit");
+    private static final Pattern STUDY_ACTION = Pattern.compile("/api/studies/[^/]+/(open|review)");
+
+    private HttpAccessPolicy() {
+    }
+
+    /** The rule for a request outside /fhir. */
+    public static Rule rule(String method, String path) {
+        if (path.equals("/health") || path.startsWith("/health/")) {
+            return new Rule.Open();
+        }
+        if (path.equals("/api/login") && method.equals("POST") || path.equals("/api/logout")) {
+            return new Rule.Open();
+        }
+        if (path.equals("/api/me")) {
+            return new Rule.SignedIn();
+        }
+        Optional<Permission> permission = permission(method, path);
+        if (permission.isPresent()) {
+            return new Rule.Needs(permission.get());
+        }
+        if (path.startsWith("/api/") || path.startsWith("/admin/")) {
+            return new Rule.SignedIn();
+        }
+        // The page itself and its scripts and styles: the sign-in form must load for everybody.
+        return new Rule.Open();
+    }
+
+    private static Optional<Permission> permission(String method, String path) {
+        if (path.equals("/prometheus") || path.startsWith("/prometheus/")) {
+            return Optional.of(Permission.METRICS_READ);
+        }
+        if (path.startsWith("/admin/models") || path.startsWith("/api/admin/models")) {
+            return Optional.of(Permission.MODEL_ADMIN);
+        }
+        if (path.startsWith("/api/admin/users")) {
+            return Optional.of(Permission.USER_ADMIN);
+        }
+        if (path.startsWith("/api/audit") || STUDY_AUDIT.matcher(path).matches()) {
+            return Optional.of(Permission.AUDIT_READ);
+        }
+        if (STUDY_ACTION.matcher(path).matches() || path.startsWith("/api/findings/")) {
+            return Optional.of(Permission.WORKLIST_WRITE);
+        }
+        if (path.startsWith("/api/worklist") || path.startsWith("/api/studies") || path.startsWith("/api/summary")) {
+            return Optional.of(method.equals("GET") || method.equals("HEAD") ? Permission.WORKLIST_READ
+                    : Permission.WORKLIST_WRITE);
+        }
+        return Optional.empty();
+    }
+}

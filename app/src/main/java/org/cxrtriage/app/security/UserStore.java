@@ -1,0 +1,230 @@
+package org.cxrtriage.app.security;
+
+import at.favre.lib.crypto.bcrypt.BCrypt;
+import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
+import org.cxrtriage.compliance.chain.AuditEntry;
+import org.cxrtriage.compliance.chain.AuditLog;
+
+import javax.sql.DataSource;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.regex.Pattern;
+
+/**
+ * Users, their roles and bcrypt password hashes in the database. The server and the command line
+ * ({@code ./cxr-triage user ...}) share it, so users can be managed whether or not the server runs.
+ * Every change is audited in the same transaction as the change itself.
+ */
+public final class UserStore {
+
+    /** bcrypt work factor: about a quarter of a second per check on a server core. */
+    static final int COST = 12;
+    public static final int MIN_PASSWORD_LENGTH = 12;
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._@-]{0,63}");
+    private static final BCrypt.Version VERSION = BCrypt.Version.VERSION_2B;
+    // Compared against when the user does not exist, so unknown names take as long as wrong passwords.
+    private static final String DUMMY_HASH = hash("not a password of anybody".toCharArray());
+
+    /** A user as stored, without the hash. */
+    public record User(String name, Role role, boolean disabled, int sessionEpoch, Instant createdAt, Instant changedAt) {
+    }
+
+    /** Who makes a change: a signed-in user, or the operating-system account running the CLI. */
+    public record Actor(String type, String name, String source) {
+
+        public static Actor commandLine() {
+            return new Actor("USER", "os:" + System.getProperty("user.name", "unknown"), "command line");
+        }
+
+        public static Actor system() {
+            return new Actor("SYSTEM", "cxr-triage", null);
+        }
+    }
+
+    /** A request the store refuses, with a message for the person who made it. */
+    public static final class UserException extends Exception {
+        public UserException(String message) {
+            super(message);
+        }
+    }
+
+    private final DataSource dataSource;
+    private final AuditLog audit;
+
+    public UserStore(DataSource dataSource) {
+        this.dataSource = dataSource;
+        this.audit = new AuditLog(dataSource);
+    }
+
+    public void add(String name, Role role, char[] password, Actor by) throws UserException, SQLException {
+        checkName(name);
+        checkPassword(password);
+        Instant now = Instant.now();
+        inTransaction(connection -> {
+            if (find(connection, name).isPresent()) {
+                throw new UserException("user '" + name + "' already exists; use 'user passwd' to change the password");
+            }
+            try (PreparedStatement insert = connection.prepareStatement("""
+                    INSERT INTO app_user (name, role, password_hash, disabled, session_epoch, created_at, changed_at)
+                    VALUES (?, ?, ?, FALSE, 0, ?, ?)""")) {
+                insert.setString(1, name);
+                insert.setString(2, role.name());
+                insert.setString(3, hash(password));
+                insert.setObject(4, now.atOffset(ZoneOffset.UTC));
+                insert.setObject(5, now.atOffset(ZoneOffset.UTC));
+                insert.executeUpdate();
+            }
+            audit(connection, by, "user.add", name, "role " + role.name());
+        });
+    }
+
+    public void passwd(String name, char[] password, Actor by) throws UserException, SQLException {
+        checkPassword(password);
+        String hash = hash(password);
+        inTransaction(connection -> {
+            update(connection, name, "password_hash = ?", hash);
+            audit(connection, by, "user.passwd", name, "password changed; existing sessions ended");
+        });
+    }
+
+    public void setDisabled(String name, boolean disabled, Actor by) throws UserException, SQLException {
+        inTransaction(connection -> {
+            update(connection, name, "disabled = ?", disabled);
+            audit(connection, by, disabled ? "user.disable" : "user.enable", name,
+                    disabled ? "disabled; existing sessions ended" : "enabled");
+        });
+    }
+
+    public List<User> list() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(SELECT + " ORDER BY name");
+             ResultSet rows = select.executeQuery()) {
+            List<User> users = new ArrayList<>();
+            while (rows.next()) {
+                users.add(user(rows));
+            }
+            return users;
+        }
+    }
+
+    public Optional<User> find(String name) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            return find(connection, name);
+        }
+    }
+
+    public boolean isEmpty() throws SQLException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM app_user");
+             ResultSet row = select.executeQuery()) {
+            row.next();
+            return row.getLong(1) == 0;
+        }
+    }
+
+    /**
+     * The user if the password is right and the account enabled. Takes the same time for unknown
+     * names as for wrong passwords.
+     */
+    public Optional<User> check(String name, char[] password) throws SQLException {
+        String stored = null;
+        User user = null;
+        if (name != null && NAME.matcher(name).matches()) {
+            try (Connection connection = dataSource.getConnection();
+                 PreparedStatement select = connection.prepareStatement(SELECT_WITH_HASH + " WHERE name = ?")) {
+                select.setString(1, name);
+                try (ResultSet row = select.executeQuery()) {
+                    if (row.next()) {
+                        user = user(row);
+                        stored = row.getString("password_hash");
+                    }
+                }
+            }
+        }
+        boolean verified = BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION))
+                .verify(password == null ? new char[0] : password, stored == null ? DUMMY_HASH : stored).verified;
+        return verified && user != null && !user.disabled() ? Optional.of(user) : Optional.empty();
+    }
+
+    private static final String SELECT = "SELECT name, role, disabled, session_epoch, created_at, changed_at FROM app_user";
+    private static final String SELECT_WITH_HASH =
+            "SELECT name, role, disabled, session_epoch, created_at, changed_at, password_hash FROM app_user";
+
+    private static Optional<User> find(Connection connection, String name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(SELECT + " WHERE name = ?")) {
+            select.setString(1, name);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(user(row)) : Optional.empty();
+            }
+        }
+    }
+
+    private static User user(ResultSet row) throws SQLException {
+        return new User(row.getString("name"), Role.valueOf(row.getString("role")), row.getBoolean("disabled"),
+                row.getInt("session_epoch"), row.getObject("created_at", OffsetDateTime.class).toInstant(),
+                row.getObject("changed_at", OffsetDateTime.class).toInstant());
+    }
+
+    private static void update(Connection connection, String name, String assignment, Object value)
+            throws SQLException, UserException {
+        try (PreparedStatement update = connection.prepareStatement("UPDATE app_user SET " + assignment
+                + ", session_epoch = session_epoch + 1, changed_at = ? WHERE name = ?")) {
+            update.setObject(1, value);
+            update.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
+            update.setString(3, name);
+            if (update.executeUpdate() == 0) {
+                throw new UserException("no user '" + name + "'; 'user list' shows who exists");
+            }
+        }
+    }
+
+    private void audit(Connection connection, Actor by, String action, String name, String details) throws SQLException {
+        audit.append(connection, new AuditEntry(Instant.now(), by.type(), by.name(), action, null,
+                List.of("User/" + name), "SUCCESS", by.source(), details));
+    }
+
+    private interface Work {
+        void run(Connection connection) throws SQLException, UserException;
+    }
+
+    private void inTransaction(Work work) throws SQLException, UserException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                work.run(connection);
+                connection.commit();
+            } catch (SQLException | UserException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static void checkName(String name) throws UserException {
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new UserException("user name '" + name + "' is not allowed: use 1 to 64 letters, digits, '.', '_', '@'"
+                    + " or '-', starting with a letter or digit");
+        }
+    }
+
+    static void checkPassword(char[] password) throws UserException {
+        if (password == null || password.length < MIN_PASSWORD_LENGTH) {
+            throw new UserException("the password must have at least " + MIN_PASSWORD_LENGTH + " characters");
+        }
+        if (password.length > 1024) {
+            throw new UserException("the password must have at most 1024 characters");
+        }
+    }
+
+    static String hash(char[] password) {
+        return BCrypt.with(VERSION, LongPasswordStrategies.hashSha512(VERSION)).hashToString(COST, password);
+    }
+}

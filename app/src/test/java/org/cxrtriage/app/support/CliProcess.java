@@ -1,0 +1,33 @@
+package org.cxrtriage.app.support;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** {@code ./cxr-triage} tools in a JVM of their own, as an operator runs them, with optional standard input. */
+public record CliProcess(int exitCode, String output) {
+
+    public static CliProcess run(String... args) throws Exception {
+        return runWithInput(null, args);
+    }
+
+    public static CliProcess runWithInput(String stdin, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), "org.cxrtriage.app.cli.TriageCli"));
+        command.addAll(List.of(args));
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        try (var in = process.getOutputStream()) {
+            if (stdin != null) {
+                in.write(stdin.getBytes(StandardCharsets.UTF_8));
+            }
+        }
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!process.waitFor(120, TimeUnit.SECONDS)) {
+            process.destroyForcibly();
+            throw new AssertionError("cxr-triage " + String.join(" ", args) + " did not finish: " + output);
+        }
+        return new CliProcess(process.exitValue(), output);
+    }
+}
