@@ -84,12 +84,7 @@ public final class AuditTrail {
 
     /** The chain head as the database has it. */
     public ChainHead head() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT sequence, hash FROM audit_head WHERE id = 1");
-             ResultSet row = select.executeQuery()) {
-            row.next();
-            return new ChainHead(row.getLong(1), row.getString(2).trim());
-        }
+        return chain.head();
     }
 
     @Scheduled(fixedDelay = "5s", initialDelay = "5s")

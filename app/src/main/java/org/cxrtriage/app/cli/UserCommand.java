@@ -76,37 +76,38 @@ final class UserCommand {
         }
     }
 
-    @Command(name = "disable", description = "Stop a user from signing in; their sessions end")
-    static final class Disable extends DataDirOption implements Callable<Integer> {
+    /** Sets a user's disabled flag; the subclass says which way. */
+    abstract static class SetDisabled extends DataDirOption implements Callable<Integer> {
         @Parameters(index = "0", description = "user name")
         String name;
+
+        abstract boolean disabled();
 
         @Override
         public Integer call() throws Exception {
             try {
-                users().setDisabled(name, true, Actor.commandLine());
+                users().setDisabled(name, disabled(), Actor.commandLine());
             } catch (UserStore.UserException e) {
                 return refuse(e.getMessage());
             }
-            System.out.printf("disabled %s%n", name);
+            System.out.printf("%s %s%n", disabled() ? "disabled" : "enabled", name);
             return 0;
         }
     }
 
-    @Command(name = "enable", description = "Let a disabled user sign in again")
-    static final class Enable extends DataDirOption implements Callable<Integer> {
-        @Parameters(index = "0", description = "user name")
-        String name;
-
+    @Command(name = "disable", description = "Stop a user from signing in; their sessions end")
+    static final class Disable extends SetDisabled {
         @Override
-        public Integer call() throws Exception {
-            try {
-                users().setDisabled(name, false, Actor.commandLine());
-            } catch (UserStore.UserException e) {
-                return refuse(e.getMessage());
-            }
-            System.out.printf("enabled %s%n", name);
-            return 0;
+        boolean disabled() {
+            return true;
+        }
+    }
+
+    @Command(name = "enable", description = "Let a disabled user sign in again")
+    static final class Enable extends SetDisabled {
+        @Override
+        boolean disabled() {
+            return false;
         }
     }
 
