@@ -30,7 +30,12 @@ public final class DicomListenerHealth implements HealthIndicator {
         details.put("port", scp.localPort());
         details.put("activeAssociations", scp.activeAssociations());
         details.put("maxAssociations", scp.settings().maxAssociations());
-        HealthStatus status = scp.isRunning() ? HealthStatus.UP : HealthStatus.DOWN;
+        listener.tlsScp().ifPresent(tls -> {
+            details.put("tlsPort", tls.localPort());
+            details.put("tlsActiveAssociations", tls.activeAssociations());
+        });
+        boolean running = scp.isRunning() && listener.tlsScp().map(StoreScp::isRunning).orElse(true);
+        HealthStatus status = running ? HealthStatus.UP : HealthStatus.DOWN;
         return Publishers.just(HealthResult.builder("dicom", status).details(details).build());
     }
 }

@@ -4,10 +4,12 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.DicomConfig;
+import org.cxrtriage.app.config.DicomTlsConfig;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.dicom.scp.AssociationEvents;
 import org.cxrtriage.dicom.scp.AssociationSummary;
 import org.cxrtriage.dicom.scp.StoreScp;
+import org.cxrtriage.dicom.scp.TlsSettings;
 import org.cxrtriage.dicom.store.InstanceStore;
 import org.cxrtriage.dicom.store.StudySpool;
 import org.slf4j.Logger;
@@ -15,6 +17,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 
 /**
  * Starts the DICOM listener with the server and stops it on shutdown. Created eagerly so that a
@@ -27,8 +30,10 @@ public final class DicomListener implements AutoCloseable {
 
     private final StudySpool spool;
     private final StoreScp scp;
+    private final StoreScp tlsScp;
 
-    public DicomListener(DicomConfig dicom, StorageConfig storage, JdbcInstanceCatalog catalog, AuditTrail audit) {
+    public DicomListener(DicomConfig dicom, DicomTlsConfig tls, StorageConfig storage, JdbcInstanceCatalog catalog,
+                         AuditTrail audit) {
         try {
             this.spool = new StudySpool(storage.spoolDir(), storage.quarantineDir(), storage.minFreeBytes());
             int leftovers = spool.clearIncoming();
@@ -36,8 +41,21 @@ public final class DicomListener implements AutoCloseable {
                 log.info("removed {} partial instance file(s) left by an earlier stop; none had been acknowledged",
                         leftovers);
             }
-            this.scp = new StoreScp(dicom.toScpSettings(), new InstanceStore(spool, catalog), auditing(audit));
+            InstanceStore store = new InstanceStore(spool, catalog);
+            this.scp = new StoreScp(dicom.toScpSettings(), store, auditing(audit));
             scp.start();
+            // The same AE title, allow-list and store on a second port that speaks TLS only.
+            Optional<TlsSettings> tlsSettings = tls.toTlsSettings();
+            this.tlsScp = tlsSettings.isPresent() ? new StoreScp(dicom.toScpSettings().onPort(tls.port()), tlsSettings.get(),
+                    store, auditing(audit)) : null;
+            if (tlsScp != null) {
+                try {
+                    tlsScp.start();
+                } catch (IOException e) {
+                    scp.close();
+                    throw e;
+                }
+            }
         } catch (IOException e) {
             throw new UncheckedIOException(e.getMessage(), e);
         }
@@ -64,6 +82,11 @@ public final class DicomListener implements AutoCloseable {
         return scp;
     }
 
+    /** The TLS listener, when a keystore is configured. */
+    public Optional<StoreScp> tlsScp() {
+        return Optional.ofNullable(tlsScp);
+    }
+
     public StudySpool spool() {
         return spool;
     }
@@ -72,5 +95,8 @@ public final class DicomListener implements AutoCloseable {
     @Override
     public void close() {
         scp.close();
+        if (tlsScp != null) {
+            tlsScp.close();
+        }
     }
 }

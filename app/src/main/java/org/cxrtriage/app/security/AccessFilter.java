@@ -32,9 +32,11 @@ public final class AccessFilter implements HttpServerFilter {
     public static final String PRINCIPAL = "cxr.principal";
 
     private final Authenticator authenticator;
+    private final TransportPolicy transport;
 
-    public AccessFilter(Authenticator authenticator) {
+    public AccessFilter(Authenticator authenticator, TransportPolicy transport) {
         this.authenticator = authenticator;
+        this.transport = transport;
     }
 
     @Override
@@ -44,6 +46,10 @@ public final class AccessFilter implements HttpServerFilter {
 
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
+        if (transport.refusesPlain(request.isSecure(), request.getPath())) {
+            return Publishers.just(HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON_TYPE)
+                    .body(Map.of("error", transport.advice(request.getHeaders().get(HttpHeaders.HOST)))));
+        }
         Rule rule = HttpAccessPolicy.rule(request.getMethodName(), request.getPath());
         Outcome outcome = authenticator.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
                 request.getCookies().findCookie(SESSION_COOKIE).map(Cookie::getValue).orElse(null),

@@ -40,10 +40,12 @@ public final class FhirSecurityInterceptor {
 
     private final Authenticator authenticator;
     private final AuditTrail audit;
+    private final TransportPolicy transport;
 
-    public FhirSecurityInterceptor(Authenticator authenticator, AuditTrail audit) {
+    public FhirSecurityInterceptor(Authenticator authenticator, AuditTrail audit, TransportPolicy transport) {
         this.authenticator = authenticator;
         this.audit = audit;
+        this.transport = transport;
     }
 
     /** The signed-in user of a FHIR request (set before HAPI looks at the request). */
@@ -59,6 +61,9 @@ public final class FhirSecurityInterceptor {
      */
     @Hook(Pointcut.SERVER_INCOMING_REQUEST_PRE_PROCESSED)
     public boolean authenticate(HttpServletRequest servletRequest) {
+        if (transport.refusesPlain(servletRequest.isSecure(), "/fhir" + servletRequest.getPathInfo())) {
+            throw new ForbiddenOperationException("CXR-403: " + transport.advice(servletRequest.getHeader("Host")) + "/fhir");
+        }
         String session = null;
         if (servletRequest.getCookies() != null) {
             for (Cookie cookie : servletRequest.getCookies()) {

@@ -35,4 +35,9 @@ public record ScpSettings(
         }
         allowedCallers = Set.copyOf(allowedCallers);
     }
+
+    /** The same settings on another port (the TLS listener beside the plain one). */
+    public ScpSettings onPort(int otherPort) {
+        return new ScpSettings(aeTitle, bindAddress, otherPort, allowedCallers, maxPduLength, maxAssociations, idleTimeout);
+    }
 }

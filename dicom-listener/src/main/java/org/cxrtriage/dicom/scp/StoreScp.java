@@ -8,6 +8,7 @@ import org.cxrtriage.dicom.store.InstanceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -32,6 +33,7 @@ public final class StoreScp implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(StoreScp.class);
 
     private final ScpSettings settings;
+    private final TlsSettings tls;
     private final InstanceStore store;
     private final AssociationEvents events;
     private final ChestImagePresentationContexts policy = new ChestImagePresentationContexts();
@@ -43,7 +45,13 @@ public final class StoreScp implements AutoCloseable {
     private volatile boolean running;
 
     public StoreScp(ScpSettings settings, InstanceStore store, AssociationEvents events) {
+        this(settings, null, store, events);
+    }
+
+    /** A listener that speaks DICOM over TLS only, when {@code tls} is given. */
+    public StoreScp(ScpSettings settings, TlsSettings tls, InstanceStore store, AssociationEvents events) {
         this.settings = settings;
+        this.tls = tls;
         this.store = store;
         this.events = events;
         this.associations = Executors.newCachedThreadPool(runnable -> {
@@ -56,7 +64,7 @@ public final class StoreScp implements AutoCloseable {
 
     /** Binds and starts accepting. Throws if the port cannot be bound. */
     public synchronized void start() throws IOException {
-        ServerSocket socket = new ServerSocket();
+        ServerSocket socket = tls == null ? new ServerSocket() : tls.newServerSocket();
         socket.setReuseAddress(true);
         try {
             socket.bind(new InetSocketAddress(InetAddress.getByName(settings.bindAddress()), settings.port()), 128);
@@ -70,13 +78,18 @@ public final class StoreScp implements AutoCloseable {
         acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
-        log.info("DICOM listener {} on port {} (max PDU {} bytes, max {} associations, callers: {})",
-                settings.aeTitle(), localPort(), settings.maxPduLength(), settings.maxAssociations(),
+        log.info("DICOM{} listener {} on port {} (max PDU {} bytes, max {} associations, callers: {})",
+                tls == null ? "" : " TLS (client certificates " + tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT)
+                        + ")", settings.aeTitle(), localPort(), settings.maxPduLength(), settings.maxAssociations(),
                 settings.allowedCallers().isEmpty() ? "any" : settings.allowedCallers());
     }
 
     public int localPort() {
         return serverSocket == null ? -1 : serverSocket.getLocalPort();
+    }
+
+    public boolean isTls() {
+        return tls != null;
     }
 
     public boolean isRunning() {
@@ -125,7 +138,37 @@ public final class StoreScp implements AutoCloseable {
         }
     }
 
+    /**
+     * Completes the TLS handshake on the association's own thread, within the idle timeout. A plain
+     * TCP client, an old protocol or a missing or untrusted client certificate ends here, with one
+     * line in the log and an audited rejection.
+     */
+    private boolean handshake(Socket socket) {
+        if (!(socket instanceof SSLSocket ssl)) {
+            return true;
+        }
+        try {
+            ssl.setSoTimeout((int) settings.idleTimeout().toMillis());
+            ssl.startHandshake();
+            return true;
+        } catch (IOException e) {
+            String reason = "TLS handshake failed: " + e.getMessage();
+            log.warn("refused DICOM TLS connection from {}: {}", remote(socket), e.getMessage());
+            events.rejected("?", settings.aeTitle(), remote(socket), reason);
+            try {
+                socket.close();
+            } catch (IOException ignored) {
+                // already failing
+            }
+            return false;
+        }
+    }
+
     private void serve(Socket socket) {
+        if (!handshake(socket)) {
+            active.decrementAndGet();
+            return;
+        }
         String id = "A" + associationCounter.incrementAndGet();
         long started = System.nanoTime();
         Counts counts = new Counts();
