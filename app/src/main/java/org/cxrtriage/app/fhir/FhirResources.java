@@ -1,5 +1,6 @@
 package org.cxrtriage.app.fhir;
 
+import org.cxrtriage.app.audit.ModelDevice;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.DateTimeType;
@@ -43,7 +44,7 @@ final class FhirResources {
     }
 
     static String deviceId(String modelId, String sha256) {
-        return (modelId.replaceAll("[^A-Za-z0-9.-]", "-") + "-" + sha256.substring(0, 12));
+        return ModelDevice.id(modelId, sha256);
     }
 
     static Patient patient(WorklistReads.StudyRow study) {

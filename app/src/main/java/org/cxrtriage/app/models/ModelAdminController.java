@@ -32,9 +32,8 @@ public final class ModelAdminController {
         String admin = AccessFilter.principal(request).map(Principal::name).orElse("unknown");
         try {
             ModelRegistry.Snapshot snapshot = registry.reload();
-            audit.user(admin, "model.reload", null, snapshot.all().stream()
-                    .map(m -> "Device/" + m.manifest().id() + " " + m.manifest().version() + " sha256:" + m.manifest().sha256())
-                    .toList(), true, AccessFilter.source(request), "problems: " + snapshot.problems());
+            audit.user(admin, "model.reload", null, ModelsFactory.devices(snapshot), true, AccessFilter.source(request),
+                    ModelsFactory.describe(snapshot));
             return HttpResponse.ok(Map.of(
                     "active", snapshot.active().manifest().id() + " " + snapshot.active().manifest().version(),
                     "shadows", snapshot.shadows().stream().map(m -> m.manifest().id() + " " + m.manifest().version()).toList(),

@@ -4,6 +4,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.audit.ModelDevice;
 import org.cxrtriage.dicom.image.InstanceMetadata;
 import org.cxrtriage.dicom.qc.QcPolicy;
 import org.cxrtriage.dicom.qc.QualityCheck;
@@ -74,10 +75,10 @@ public final class TriagePipeline {
         });
         TriageRecords.Outcome decided = outcomes.get(0);
         audit.system(decided.score().isPresent() ? "triage.scored" : "triage.not-scored", job.studyInstanceUid(),
-                java.util.List.of("Task/" + job.studyInstanceUid(), "Device/" + active.manifest().id() + " "
-                        + active.manifest().version() + " sha256:" + active.manifest().sha256()), true,
+                java.util.List.of("Task/" + job.studyInstanceUid(), ModelDevice.reference(active.manifest())), true,
                 "revision " + job.studyRevision() + ", priority " + decided.decision().priority().code()
-                        + decided.notScoredReason().map(r -> ", not scored: " + r).orElse(""));
+                        + decided.notScoredReason().map(r -> ", not scored: " + r).orElse("")
+                        + ", model " + ModelDevice.describe(active.manifest()));
         log.info("study {} revision {} triaged: {} (score {}, {}, model {})", job.studyInstanceUid(), job.studyRevision(),
                 decided.decision().priority().code(), String.format("%.3f", decided.decision().score()),
                 decided.score().isPresent() ? "scored" : "not scored", active.manifest().id() + " " + active.manifest().version());

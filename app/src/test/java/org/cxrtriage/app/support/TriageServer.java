@@ -59,6 +59,18 @@ public final class TriageServer implements AutoCloseable {
         return TestUsers.basic(role, dataDir);
     }
 
+    /** What the command-line tools need to find this server's database (empty for H2 in the data directory). */
+    public Map<String, String> databaseEnvironment() {
+        var environment = context().getEnvironment();
+        String url = environment.getProperty("datasources.default.url", String.class).orElse("");
+        if (!url.startsWith("jdbc:postgresql:")) {
+            return Map.of();
+        }
+        return Map.of("TRIAGE_DB_URL", url,
+                "TRIAGE_DB_USER", environment.getProperty("datasources.default.username", String.class).orElse(""),
+                "TRIAGE_DB_PASSWORD", environment.getProperty("datasources.default.password", String.class).orElse(""));
+    }
+
     public URI uri(String path) {
         return URI.create("http://127.0.0.1:" + httpPort() + path);
     }

@@ -29,7 +29,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * bearer tokens, throttling, and user management from the command line while the server runs.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-class SignInTest {
+abstract class SignInChecks {
+
+    private final Database database;
+
+    SignInChecks(Database database) {
+        this.database = database;
+    }
 
     private final HttpClient http = HttpClient.newHttpClient();
     private Path dir;
@@ -38,7 +44,7 @@ class SignInTest {
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("sign-in");
-        server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of());
+        server = TriageServer.start(database, dir.resolve("data"), Map.of());
     }
 
     @AfterAll
@@ -88,7 +94,7 @@ class SignInTest {
 
     @Test
     void repeatedWrongPasswordsAreThrottledEvenForTheRightOneAndAudited() throws Exception {
-        assertEquals(0, CliProcess.runWithInput("guessed-at-pw-123\n", "user", "add", "target", "--role", "RADIOLOGIST",
+        assertEquals(0, cli("guessed-at-pw-123\n", "user", "add", "target", "--role", "RADIOLOGIST",
                 "--password-stdin", "--data-dir", server.dataDir().toString()).exitCode());
         for (int i = 0; i < LoginThrottle.PER_NAME; i++) {
             assertEquals(401, get("/fhir/Task", basic("target", "wrong-" + i)).statusCode());
@@ -105,23 +111,23 @@ class SignInTest {
     @Test
     void usersAreManagedFromTheCommandLineWhileTheServerRuns() throws Exception {
         String data = server.dataDir().toString();
-        CliProcess added = CliProcess.runWithInput("a-long-enough-pw\n", "user", "add", "dr.house", "--role", "radiologist",
+        CliProcess added = cli("a-long-enough-pw\n", "user", "add", "dr.house", "--role", "radiologist",
                 "--password-stdin", "--data-dir", data);
         assertEquals(0, added.exitCode(), added.output());
         assertEquals(200, get("/api/worklist", basic("dr.house", "a-long-enough-pw")).statusCode());
 
-        CliProcess list = CliProcess.run("user", "list", "--data-dir", data);
+        CliProcess list = cli(null, "user", "list", "--data-dir", data);
         assertTrue(list.output().lines().anyMatch(line -> line.startsWith("dr.house") && line.contains("RADIOLOGIST")
                 && line.contains("active")), list.output());
 
-        CliProcess passwd = CliProcess.runWithInput("another-long-pw\n", "user", "passwd", "dr.house", "--password-stdin",
+        CliProcess passwd = cli("another-long-pw\n", "user", "passwd", "dr.house", "--password-stdin",
                 "--data-dir", data);
         assertEquals(0, passwd.exitCode(), passwd.output());
         Thread.sleep(5500); // other processes' changes reach a running server within 5 s
         assertEquals(401, get("/api/worklist", basic("dr.house", "a-long-enough-pw")).statusCode());
         assertEquals(200, get("/api/worklist", basic("dr.house", "another-long-pw")).statusCode());
 
-        assertEquals(0, CliProcess.run("user", "disable", "dr.house", "--data-dir", data).exitCode());
+        assertEquals(0, cli(null, "user", "disable", "dr.house", "--data-dir", data).exitCode());
         Thread.sleep(5500);
         assertEquals(401, get("/api/worklist", basic("dr.house", "another-long-pw")).statusCode());
 
@@ -135,16 +141,16 @@ class SignInTest {
     @Test
     void badCommandLineInputGetsAClearMessage() throws Exception {
         String data = server.dataDir().toString();
-        CliProcess role = CliProcess.runWithInput("a-long-enough-pw\n", "user", "add", "x", "--role", "surgeon",
+        CliProcess role = cli("a-long-enough-pw\n", "user", "add", "x", "--role", "surgeon",
                 "--password-stdin", "--data-dir", data);
         assertEquals(2, role.exitCode());
         assertTrue(role.output().contains("unknown role 'surgeon': use one of RADIOLOGIST, COMPLIANCE, ADMIN, INTEGRATION"),
                 role.output());
-        CliProcess weak = CliProcess.runWithInput("short\n", "user", "add", "x", "--role", "radiologist", "--password-stdin",
+        CliProcess weak = cli("short\n", "user", "add", "x", "--role", "radiologist", "--password-stdin",
                 "--data-dir", data);
         assertEquals(2, weak.exitCode());
         assertTrue(weak.output().contains("at least 12 characters"), weak.output());
-        CliProcess missing = CliProcess.run("user", "disable", "nobody", "--data-dir", data);
+        CliProcess missing = cli(null, "user", "disable", "nobody", "--data-dir", data);
         assertEquals(2, missing.exitCode());
         assertTrue(missing.output().contains("no user 'nobody'"), missing.output());
     }
@@ -190,5 +196,10 @@ class SignInTest {
 
     private static String basic(String user, String password) {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** A {@code ./cxr-triage} tool run against this test's server database. */
+    private CliProcess cli(String stdin, String... args) throws Exception {
+        return CliProcess.runWith(server.databaseEnvironment(), stdin, args);
     }
 }

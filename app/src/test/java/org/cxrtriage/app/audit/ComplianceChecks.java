@@ -47,7 +47,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
-class ComplianceTest {
+abstract class ComplianceChecks {
+
+    private final Database database;
+
+    ComplianceChecks(Database database) {
+        this.database = database;
+    }
 
     private final HttpClient http = HttpClient.newHttpClient();
     private final FhirContext fhir = FhirContext.forR4Cached();
@@ -58,7 +64,7 @@ class ComplianceTest {
     @BeforeAll
     void start() throws Exception {
         dir = Files.createTempDirectory("compliance");
-        server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of("triage.retention.pixel-data", "1h"));
+        server = TriageServer.start(database, dir.resolve("data"), Map.of("triage.retention.pixel-data", "1h"));
         PhantomIdentity identity = PhantomIdentity.newStudy();
         Path file = dir.resolve("study.dcm");
         Transcoder.write(PhantomSpec.chestCr(identity, 1).withSize(300, 300), Encoding.EXPLICIT_LITTLE_ENDIAN, file);
@@ -84,6 +90,8 @@ class ComplianceTest {
         send(Role.ADMIN, "POST", "/admin/models/reload", "");
         send(Role.COMPLIANCE, "GET", "/api/studies/" + study + "/audit", null);
 
+        assertRecorded("SYSTEM", "cxr-triage", "system.start", null);
+        assertRecorded("SYSTEM", "cxr-triage", "model.load", null);
         assertRecorded("AE", "MODALITY1", "dicom.store", study);
         assertRecorded("AE", "MODALITY1", "dicom.association", null);
         assertRecorded("SYSTEM", "cxr-triage", "triage.scored", study);
@@ -96,6 +104,10 @@ class ComplianceTest {
         assertRecorded("USER", "compliance", "audit.read", study);
         assertEquals(1, server.count("SELECT COUNT(*) FROM audit_record WHERE action = 'fhir.read' AND resources = ?",
                 "Task/" + study), "a read names the resource it returned");
+        String scoredBy = ((String) server.query("SELECT resources FROM audit_record WHERE action = 'triage.scored'").get(0).get(0))
+                .lines().filter(resource -> resource.startsWith("Device/")).findFirst().orElseThrow();
+        assertEquals(200, send(Role.INTEGRATION, "GET", "/fhir/" + scoredBy, null).statusCode(),
+                "the model behind a score is a Device the FHIR API serves: " + scoredBy);
     }
 
     @Test
@@ -156,7 +168,7 @@ class ComplianceTest {
         Path out = dir.resolve("audit.ndjson");
         String today = LocalDate.now(ZoneOffset.UTC).toString();
         String tomorrow = LocalDate.now(ZoneOffset.UTC).plusDays(1).toString();
-        CliProcess export = CliProcess.run("audit", "export", "--from", today, "--to", tomorrow, "--format", "ndjson",
+        CliProcess export = cli(null,"audit", "export", "--from", today, "--to", tomorrow, "--format", "ndjson",
                 "--out", out.toString(), "--data-dir", server.dataDir().toString());
         assertEquals(0, export.exitCode(), export.output());
         List<String> lines = Files.readAllLines(out);
@@ -170,12 +182,12 @@ class ComplianceTest {
         assertEquals(1, server.count("SELECT COUNT(*) FROM audit_record WHERE action = 'audit.export' AND details LIKE ?",
                 "%sha256 " + sha256 + "%"), "the export itself is audited");
 
-        CliProcess csv = CliProcess.run("audit", "export", "--from", today, "--to", tomorrow, "--format", "csv",
+        CliProcess csv = cli(null,"audit", "export", "--from", today, "--to", tomorrow, "--format", "csv",
                 "--out", dir.resolve("audit.csv").toString(), "--data-dir", server.dataDir().toString());
         assertEquals(0, csv.exitCode(), csv.output());
         assertTrue(Files.readAllLines(dir.resolve("audit.csv")).get(0).startsWith("sequence,"));
 
-        CliProcess bad = CliProcess.run("audit", "export", "--from", "yesterday", "--to", tomorrow, "--out",
+        CliProcess bad = cli(null,"audit", "export", "--from", "yesterday", "--to", tomorrow, "--out",
                 dir.resolve("x").toString(), "--data-dir", server.dataDir().toString());
         assertEquals(2, bad.exitCode());
         assertTrue(bad.output().contains("--from 'yesterday' is not a date"), bad.output());
@@ -213,5 +225,10 @@ class ComplianceTest {
             request.header("Content-Type", "application/json");
         }
         return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** A {@code ./cxr-triage} tool run against this test's server database. */
+    private CliProcess cli(String stdin, String... args) throws Exception {
+        return CliProcess.runWith(server.databaseEnvironment(), stdin, args);
     }
 }
