@@ -91,7 +91,16 @@ public final class AuditTrail {
     void writeHead() {
         try {
             ChainHead head = head();
+            if (lastWrittenHead < 0) {
+                lastWrittenHead = lastHead(headFile).map(ChainHead::sequence).orElse(0L);
+            }
             if (head.sequence() == lastWrittenHead) {
+                return;
+            }
+            if (head.sequence() < lastWrittenHead) {
+                // The file only ever moves forward: a database head behind it means records were removed.
+                log.error("the audit chain head in the database ({}) is behind the head file ({}): records were removed;"
+                        + " run ./cxr-triage audit verify", head.sequence(), lastWrittenHead);
                 return;
             }
             Files.createDirectories(headFile.getParent());

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.audit;
 
+import org.cxrtriage.app.security.Role;
 import org.cxrtriage.app.support.CliProcess;
 import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.TriageServer;
@@ -87,6 +88,37 @@ class AuditTrailTest {
             assertEquals(1, broken.exitCode(), broken.output());
             assertTrue(broken.output().contains("BROKEN at sequence 2"), broken.output());
         }
+    }
+
+    @Test
+    void removingTheLatestRecordsIsCaughtByTheHeadFileEvenWhenTheDatabaseHeadIsRewound() throws Exception {
+        Path data = dir.resolve("truncated");
+        try (TriageServer server = TriageServer.start(Database.H2, data, Map.of())) {
+            for (int i = 0; i < 3; i++) {
+                http(server, Role.INTEGRATION, "/fhir/Task");
+            }
+            long last = server.count("SELECT MAX(sequence) FROM audit_record");
+            Thread.sleep(6000); // the head file is written every 5 s
+            assertEquals(last, AuditTrail.lastHead(data.resolve("audit").resolve("chain-head.log")).orElseThrow().sequence());
+            try (Connection connection = server.context().getBean(DataSource.class).getConnection();
+                 Statement statement = connection.createStatement()) {
+                // A database owner removes the guards, deletes the last two records and rewinds the head to match.
+                statement.execute("DROP TRIGGER audit_record_append_only");
+                statement.execute("DROP TRIGGER audit_head_advances");
+                statement.execute("DELETE FROM audit_record WHERE sequence > " + (last - 2));
+                statement.execute("UPDATE audit_head SET sequence = " + (last - 2) + ", hash = (SELECT hash FROM audit_record"
+                        + " WHERE sequence = " + (last - 2) + ") WHERE id = 1");
+            }
+            Thread.sleep(6000); // the server keeps running: its head writer must not follow the rewound head
+        }
+        CliProcess verify = CliProcess.run("audit", "verify", "--data-dir", data.toString());
+        assertEquals(1, verify.exitCode(), verify.output());
+        assertTrue(verify.output().contains("BROKEN at sequence"), verify.output());
+        assertTrue(verify.output().contains("records were removed from the end"), verify.output());
+    }
+
+    private static void http(TriageServer server, Role role, String path) throws Exception {
+        HttpClient.newHttpClient().send(server.as(role, path).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static HttpResponse<String> post(HttpClient http, String url, String json, String cookie) throws Exception {
