@@ -50,9 +50,12 @@ async function start() {
     $("login").hidden = true;
     $("account").hidden = false;
     if (!may("WORKLIST_READ")) {
-      $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data. `
-        + "Use ./cxr-triage user … or the /api/admin endpoints described in the README.";
+      $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data.`;
       $("notice").hidden = false;
+      if (may("USER_ADMIN")) {
+        $("admin").hidden = false;
+        await loadUsers();
+      }
       return;
     }
     $("worklist").hidden = false;
@@ -259,6 +262,47 @@ async function loadStudy(uid, withImage) {
     await loadAuditTrail(uid);
   }
 }
+
+// For administrators: users and models.
+async function loadUsers() {
+  const users = await (await api("/admin/users")).json();
+  $("users").tBodies[0].replaceChildren(...users.map((u) => {
+    const tr = document.createElement("tr");
+    tr.dataset.user = u.name;
+    tr.innerHTML = `<td>${escape(u.name)}</td><td>${escape(u.role.toLowerCase())}</td>
+      <td>${u.disabled ? "disabled" : "active"}</td><td>${formatTime(u.changedAt)}</td>
+      <td><button type="button">${u.disabled ? "Enable" : "Disable"}</button></td>`;
+    tr.querySelector("button").addEventListener("click", async () => {
+      const response = await api(`/admin/users/${encodeURIComponent(u.name)}/${u.disabled ? "enable" : "disable"}`,
+        { method: "POST" });
+      $("admin-message").textContent = response.ok ? `${u.name} ${u.disabled ? "enabled" : "disabled"}.`
+        : (await response.json()).error;
+      await loadUsers();
+    });
+    return tr;
+  }));
+}
+
+$("add-user").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const response = await api("/admin/users", { method: "POST", body: JSON.stringify({
+    name: $("new-user").value, role: $("new-role").value, password: $("new-password").value }) });
+  $("admin-message").textContent = response.ok ? `Added ${$("new-user").value}.` : (await response.json()).error;
+  if (response.ok) {
+    $("add-user").reset();
+    await loadUsers();
+  }
+});
+
+$("reload-models").addEventListener("click", async () => {
+  const response = await fetch("/admin/models/reload", { method: "POST", credentials: "same-origin",
+    headers: { "X-Requested-With": "cxr-triage" } });
+  const body = await response.json();
+  $("models-message").textContent = response.ok
+    ? `Active model: ${body.active}${body.shadows.length ? `; shadows: ${body.shadows.join(", ")}` : ""}`
+      + `${body.problems.length ? `; refused: ${body.problems.join("; ")}` : ""}.`
+    : `Not reloaded: ${body.error}. The previous models are still running.`;
+});
 
 // For compliance officers: every recorded access to and action on this study, oldest first.
 async function loadAuditTrail(uid) {

@@ -97,6 +97,9 @@ public final class UserStore {
 
     public void setDisabled(String name, boolean disabled, Actor by) throws UserException, SQLException {
         inTransaction(connection -> {
+            if (disabled && isLastActiveAdmin(connection, name)) {
+                throw new UserException("'" + name + "' is the last active administrator; add another ADMIN first");
+            }
             update(connection, name, "disabled = ?", disabled);
             audit(connection, by, disabled ? "user.disable" : "user.enable", name,
                     disabled ? "disabled; existing sessions ended" : "enabled");
@@ -164,6 +167,19 @@ public final class UserStore {
             try (ResultSet row = select.executeQuery()) {
                 return row.next() ? Optional.of(user(row)) : Optional.empty();
             }
+        }
+    }
+
+    private static boolean isLastActiveAdmin(Connection connection, String name) throws SQLException {
+        try (PreparedStatement select = connection.prepareStatement(
+                "SELECT name FROM app_user WHERE role = 'ADMIN' AND disabled = FALSE FOR UPDATE")) {
+            List<String> admins = new ArrayList<>();
+            try (ResultSet rows = select.executeQuery()) {
+                while (rows.next()) {
+                    admins.add(rows.getString(1));
+                }
+            }
+            return admins.equals(List.of(name));
         }
     }
 

@@ -34,6 +34,10 @@ public final class UsersController {
     public record NewUser(String name, String role, String password) {
     }
 
+    /** A user as the administration page shows it. */
+    public record UserView(String name, String role, boolean disabled, String createdAt, String changedAt) {
+    }
+
     /** A new password. */
     public record NewPassword(String password) {
     }
@@ -45,8 +49,9 @@ public final class UsersController {
     }
 
     @Get
-    public List<UserStore.User> list() throws SQLException {
-        return authenticator.users().list();
+    public List<UserView> list() throws SQLException {
+        return authenticator.users().list().stream().map(user -> new UserView(user.name(), user.role().name(), user.disabled(),
+                user.createdAt().toString(), user.changedAt().toString())).toList();
     }
 
     @Post

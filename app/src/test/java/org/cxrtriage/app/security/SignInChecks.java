@@ -153,6 +153,9 @@ abstract class SignInChecks {
         CliProcess missing = cli(null, "user", "disable", "nobody", "--data-dir", data);
         assertEquals(2, missing.exitCode());
         assertTrue(missing.output().contains("no user 'nobody'"), missing.output());
+        CliProcess lastAdmin = cli(null, "user", "disable", "admin", "--data-dir", data);
+        assertEquals(2, lastAdmin.exitCode());
+        assertTrue(lastAdmin.output().contains("the last active administrator"), lastAdmin.output());
     }
 
     @Test

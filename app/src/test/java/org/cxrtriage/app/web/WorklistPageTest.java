@@ -172,6 +172,40 @@ class WorklistPageTest {
     }
 
     @Test
+    void administratorManagesUsersAndModelsWithoutSeeingPatients() throws Exception {
+        browser.get("http://127.0.0.1:" + server.httpPort() + "/");
+        WebDriverWait wait = new WebDriverWait(browser, Duration.ofSeconds(30));
+        wait.ignoring(org.openqa.selenium.StaleElementReferenceException.class); // the user table is redrawn after each action
+        wait.until(d -> d.findElement(By.id("login")).isDisplayed());
+        browser.findElement(By.id("login-user")).sendKeys("admin");
+        browser.findElement(By.id("login-password")).sendKeys(TestUsers.password(Role.ADMIN, server.dataDir()));
+        browser.findElement(By.cssSelector("#login-form button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#users tbody tr")).size() == 4);
+        assertFalse(browser.findElement(By.id("worklist")).isDisplayed(), "no worklist for administrators");
+
+        browser.findElement(By.id("new-user")).sendKeys("dr.new");
+        new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-role"))).selectByValue("RADIOLOGIST");
+        browser.findElement(By.id("new-password")).sendKeys("a-fresh-password-1");
+        browser.findElement(By.cssSelector("#add-user button")).click();
+        wait.until(d -> d.findElements(By.cssSelector("#users tbody tr")).size() == 5);
+        browser.findElement(By.cssSelector("#users tr[data-user='radiologist'] button")).click();
+        wait.until(d -> d.findElement(By.cssSelector("#users tr[data-user='radiologist']")).getText().contains("disabled"));
+        browser.findElement(By.id("reload-models")).click();
+        wait.until(d -> d.findElement(By.id("models-message")).getText().startsWith("Active model: cxr-reference"));
+        screenshot("5-administrator");
+
+        HttpClient http = HttpClient.newHttpClient();
+        assertEquals(200, http.send(server.as(Role.RADIOLOGIST, "/api/me").setHeader("Authorization", "Basic "
+                + java.util.Base64.getEncoder().encodeToString("dr.new:a-fresh-password-1".getBytes())).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode(), "the new user signs in");
+        assertEquals(401, http.send(server.as(Role.RADIOLOGIST, "/api/me").build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode(), "the disabled user does not");
+        assertEquals(List.of("login", "user.add", "user.disable", "model.reload"), server.query(
+                "SELECT action FROM audit_record WHERE actor = 'admin' AND actor_type = 'USER' ORDER BY sequence").stream()
+                .map(row -> (String) row.get(0)).toList());
+    }
+
+    @Test
     void patientDataNeedsASignedInUser() throws Exception {
         HttpResponse<String> anonymous = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(
                 "http://127.0.0.1:" + server.httpPort() + "/api/worklist")).build(), HttpResponse.BodyHandlers.ofString());
