@@ -113,9 +113,13 @@ public final class WorklistController {
                 Arrays.stream(Permission.values()).filter(principal::may).map(Enum::name).toList());
     }
 
+    /** The list with patient names: every fetch is audited, naming each Task shown. */
     @Get("/worklist")
-    public Map<String, Object> worklist() throws SQLException {
-        return Map.of("version", view.version(), "rows", view.rows());
+    public Map<String, Object> worklist(HttpRequest<?> request) throws SQLException {
+        var rows = view.rows();
+        audit.user(user(request), "worklist.read", null, rows.stream().limit(500).map(row -> "Task/" + row.studyUid()).toList(),
+                true, AccessFilter.source(request), "web worklist, " + rows.size() + " row(s)");
+        return Map.of("version", view.version(), "rows", rows);
     }
 
     @Get("/worklist/version")
@@ -131,7 +135,9 @@ public final class WorklistController {
     }
 
     @Get(value = "/studies/{uid}/preview.png", produces = MediaType.IMAGE_PNG)
-    public HttpResponse<byte[]> preview(@PathVariable String uid) throws SQLException, IOException {
+    public HttpResponse<byte[]> preview(@PathVariable String uid, HttpRequest<?> request) throws SQLException, IOException {
+        audit.user(user(request), "study.image", uid, List.of("ImagingStudy/" + uid), true, AccessFilter.source(request),
+                "web worklist preview image");
         var path = view.previewPath(uid);
         if (path.isEmpty()) {
             return HttpResponse.notFound();

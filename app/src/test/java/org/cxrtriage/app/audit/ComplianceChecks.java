@@ -82,7 +82,9 @@ abstract class ComplianceChecks {
     @Order(1)
     void eachActionIsRecordedWithItsActorAndStudy() throws Exception {
         long finding = server.count("SELECT MIN(id) FROM finding_result");
+        send(Role.RADIOLOGIST, "GET", "/api/worklist", null);
         send(Role.RADIOLOGIST, "GET", "/api/studies/" + study, null);
+        send(Role.RADIOLOGIST, "GET", "/api/studies/" + study + "/preview.png", null);
         send(Role.RADIOLOGIST, "POST", "/api/studies/" + study + "/open", "");
         send(Role.RADIOLOGIST, "POST", "/api/findings/" + finding + "/feedback", "{\"agree\":false}");
         send(Role.INTEGRATION, "GET", "/fhir/Task/" + study, null);
@@ -95,7 +97,11 @@ abstract class ComplianceChecks {
         assertRecorded("AE", "MODALITY1", "dicom.store", study);
         assertRecorded("AE", "MODALITY1", "dicom.association", null);
         assertRecorded("SYSTEM", "cxr-triage", "triage.scored", study);
+        assertRecorded("USER", "radiologist", "worklist.read", null);
+        assertEquals(1, server.count("SELECT COUNT(*) FROM audit_record WHERE action = 'worklist.read' AND resources = ?",
+                "Task/" + study), "the worklist fetch names the Tasks it showed");
         assertRecorded("USER", "radiologist", "study.view", study);
+        assertRecorded("USER", "radiologist", "study.image", study);
         assertRecorded("USER", "radiologist", "task.update", study);
         assertRecorded("USER", "radiologist", "finding.feedback", study);
         assertRecorded("USER", "integration", "fhir.read", study);

@@ -48,6 +48,10 @@ record EventType(Code type, Optional<Code> subtype, AuditEventAction action) {
             Map.entry("finding.feedback", of(PATIENT_RECORD, U)),
             Map.entry("fhir.read", of(PATIENT_RECORD, Code.restful("read"), R)),
             Map.entry("fhir.search", of(PATIENT_RECORD, Code.restful("search-type"), E)),
+            Map.entry("worklist.read", of(PATIENT_RECORD, Code.restful("search-type"), E)),
+            Map.entry("study.image", of(PATIENT_RECORD, R)),
+            Map.entry("model.load", of(APPLICATION_ACTIVITY, E)),
+            Map.entry("system.start", of(APPLICATION_ACTIVITY, E)),
             Map.entry("model.reload", of(APPLICATION_ACTIVITY, E)),
             Map.entry("config.change", of(APPLICATION_ACTIVITY, U)),
             // 110137 is a subtype of Security Alert in PS3.15 and not in R4's event type value set.

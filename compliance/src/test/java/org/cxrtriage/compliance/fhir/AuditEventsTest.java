@@ -70,6 +70,10 @@ class AuditEventsTest {
             audit.read        | USER   | SUCCESS |       | AuditEvent/7;AuditEvent/8                   | 110101 |             | R
             audit.export      | USER   | SUCCESS |       |                                             | 110106 |             | R
             retention.purge   | SYSTEM | SUCCESS | yes   | ImagingStudy/$;Task/$                        | 110105 |             | D
+            worklist.read     | USER   | SUCCESS |       | Task/$;Task/1.2.3.4                         | 110110 | search-type | E
+            study.image       | USER   | SUCCESS | yes   | ImagingStudy/$                              | 110110 |             | R
+            model.load        | SYSTEM | SUCCESS |       | Device/cxr-reference-67701237f92b           | 110100 |             | E
+            system.start      | SYSTEM | SUCCESS |       |                                             | 110100 |             | E
             """)
     void everyRecordedActionIsAValidBalpAuditEvent(String action, String actorType, String outcome, String study,
                                                    String resources, String type, String subtype, String crude) {
