@@ -66,6 +66,10 @@ class DicomTlsTest {
 
         Dcmtk.StoreRun plain = Dcmtk.store(scp.localPort(), "CXRTRIAGE", "PACS", List.of(file));
         assertFalse(plain.allSucceeded(1), "plain DICOM to the TLS port must fail: " + plain.output());
+        // The refusal is reported from the association's thread, possibly after storescu has given up.
+        for (int i = 0; i < 100 && rejections.stream().noneMatch(reason -> reason.startsWith("TLS handshake failed")); i++) {
+            Thread.sleep(50);
+        }
         assertTrue(rejections.stream().anyMatch(reason -> reason.startsWith("TLS handshake failed")), rejections.toString());
 
         Dcmtk.Result echo = Dcmtk.run(List.of("echoscu", "-aec", "CXRTRIAGE", "+tla", "+cf", pki.caCertificate().toString(),
