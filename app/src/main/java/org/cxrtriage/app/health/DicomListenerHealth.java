@@ -12,7 +12,10 @@ import org.reactivestreams.Publisher;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-/** {@code /health} entry "dicom": listening or not, port, AE title, associations in use. */
+/**
+ * {@code /health} entry "dicom": listening or not, port, AE title, associations in use; with DICOM
+ * TLS configured also the TLS port, whether it listens and its associations. DOWN when either is down.
+ */
 @Singleton
 public final class DicomListenerHealth implements HealthIndicator {
 
@@ -32,6 +35,7 @@ public final class DicomListenerHealth implements HealthIndicator {
         details.put("maxAssociations", scp.settings().maxAssociations());
         listener.tlsScp().ifPresent(tls -> {
             details.put("tlsPort", tls.localPort());
+            details.put("tlsListening", tls.isRunning());
             details.put("tlsActiveAssociations", tls.activeAssociations());
         });
         boolean running = scp.isRunning() && listener.tlsScp().map(StoreScp::isRunning).orElse(true);

@@ -34,6 +34,8 @@ public final class DicomListener implements AutoCloseable {
 
     public DicomListener(DicomConfig dicom, DicomTlsConfig tls, StorageConfig storage, JdbcInstanceCatalog catalog,
                          AuditTrail audit) {
+        // Read before anything listens, so a wrong TLS setting does not leave the plain port open.
+        Optional<TlsSettings> tlsSettings = tls.toTlsSettings();
         try {
             this.spool = new StudySpool(storage.spoolDir(), storage.quarantineDir(), storage.minFreeBytes());
             int leftovers = spool.clearIncoming();
@@ -45,7 +47,6 @@ public final class DicomListener implements AutoCloseable {
             this.scp = new StoreScp(dicom.toScpSettings(), store, auditing(audit));
             scp.start();
             // The same AE title, allow-list and store on a second port that speaks TLS only.
-            Optional<TlsSettings> tlsSettings = tls.toTlsSettings();
             this.tlsScp = tlsSettings.isPresent() ? new StoreScp(dicom.toScpSettings().onPort(tls.port()), tlsSettings.get(),
                     store, auditing(audit)) : null;
             if (tlsScp != null) {

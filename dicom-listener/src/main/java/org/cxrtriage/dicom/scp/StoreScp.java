@@ -8,13 +8,11 @@ import org.cxrtriage.dicom.store.InstanceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.net.ssl.SSLSocket;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketException;
 import java.net.SocketTimeoutException;
 import java.time.Duration;
 import java.util.concurrent.ExecutorService;
@@ -71,11 +69,12 @@ public final class StoreScp implements AutoCloseable {
         } catch (IOException e) {
             socket.close();
             throw new IOException("cannot listen for DICOM on " + settings.bindAddress() + ":" + settings.port()
-                    + " (" + e.getMessage() + "); is another DICOM server running? Set TRIAGE_DICOM_PORT to a free port", e);
+                    + " (" + e.getMessage() + "); is another DICOM server running? Set "
+                    + (tls == null ? "TRIAGE_DICOM_PORT" : "TRIAGE_DICOM_TLS_PORT") + " to a free port", e);
         }
         serverSocket = socket;
         running = true;
-        acceptor = new Thread(this::acceptLoop, "dicom-acceptor");
+        acceptor = new Thread(this::acceptLoop, tls == null ? "dicom-acceptor" : "dicom-tls-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
         log.info("DICOM{} listener {} on port {} (max PDU {} bytes, max {} associations, callers: {})",
@@ -114,18 +113,29 @@ public final class StoreScp implements AutoCloseable {
                 } else {
                     associations.execute(() -> serve(socket));
                 }
-            } catch (SocketException e) {
-                if (running) {
-                    log.error("DICOM listener stopped accepting", e);
-                }
-                return;
             } catch (IOException e) {
-                log.warn("DICOM accept failed: {}", e.getMessage());
+                if (!running || serverSocket.isClosed()) {
+                    return;
+                }
+                // Transient (out of file descriptors, a connection reset before accept): keep listening.
+                log.warn("DICOM accept on port {} failed: {}", localPort(), e.getMessage());
+                pauseAfterFailedAccept();
             }
         }
     }
 
+    private static void pauseAfterFailedAccept() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
     private void refuseBusy(Socket socket) {
+        if (!handshake(socket)) {
+            return;
+        }
         try (socket) {
             socket.setSoTimeout((int) settings.idleTimeout().toMillis());
             AssociateRequestPeek request = AssociateRequestPeek.read(socket.getInputStream());
@@ -140,28 +150,22 @@ public final class StoreScp implements AutoCloseable {
 
     /**
      * Completes the TLS handshake on the association's own thread, within the idle timeout. A plain
-     * TCP client, an old protocol or a missing or untrusted client certificate ends here, with one
-     * line in the log and an audited rejection.
+     * TCP client, an old protocol, a stalled client or a missing or untrusted client certificate
+     * ends here, with one line in the log and an audited rejection.
      */
     private boolean handshake(Socket socket) {
-        if (!(socket instanceof SSLSocket ssl)) {
+        String refusal = TlsHandshake.refusal(socket, settings.idleTimeout());
+        if (refusal == null) {
             return true;
         }
+        log.warn("refused DICOM TLS connection from {} on port {}: {}", remote(socket), localPort(), refusal);
+        events.rejected("?", settings.aeTitle(), remote(socket), "TLS handshake failed: " + refusal);
         try {
-            ssl.setSoTimeout((int) settings.idleTimeout().toMillis());
-            ssl.startHandshake();
-            return true;
+            socket.close();
         } catch (IOException e) {
-            String reason = "TLS handshake failed: " + e.getMessage();
-            log.warn("refused DICOM TLS connection from {}: {}", remote(socket), e.getMessage());
-            events.rejected("?", settings.aeTitle(), remote(socket), reason);
-            try {
-                socket.close();
-            } catch (IOException ignored) {
-                // already failing
-            }
-            return false;
+            log.debug("closing the refused TLS connection from {}: {}", remote(socket), e.getMessage());
         }
+        return false;
     }
 
     private void serve(Socket socket) {

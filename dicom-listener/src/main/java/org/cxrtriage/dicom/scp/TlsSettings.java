@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.List;
 
 /**
@@ -35,13 +36,20 @@ public record TlsSettings(Path keystore, char[] keystorePassword, Path truststor
         SSLContext context;
         try {
             KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            keys.init(load(keystore, keystorePassword, "TRIAGE_DICOM_TLS_KEYSTORE"), keystorePassword);
+            KeyStore serverKeys = load(keystore, keystorePassword, "TRIAGE_DICOM_TLS_KEYSTORE", "turn the DICOM TLS port off");
+            if (!holdsPrivateKey(serverKeys)) {
+                throw new IOException(keystore + " (TRIAGE_DICOM_TLS_KEYSTORE) holds no private key: give a keystore with"
+                        + " the server's key and certificate chain (openssl pkcs12 -export), not a truststore");
+            }
+            keys.init(serverKeys, keystorePassword);
             TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            trust.init(truststore == null ? null : load(truststore, truststorePassword, "TRIAGE_DICOM_TLS_TRUSTSTORE"));
+            trust.init(truststore == null ? null
+                    : load(truststore, truststorePassword, "TRIAGE_DICOM_TLS_TRUSTSTORE", "trust the JDK's CAs"));
             context = SSLContext.getInstance("TLS");
             context.init(keys.getKeyManagers(), trust.getTrustManagers(), null);
         } catch (GeneralSecurityException e) {
-            throw new IOException("cannot set up DICOM TLS with keystore " + keystore + ": " + e.getMessage(), e);
+            throw new IOException("cannot set up DICOM TLS with " + keystore + " (TRIAGE_DICOM_TLS_KEYSTORE): " + e.getMessage()
+                    + "; the server's key must be protected by TRIAGE_DICOM_TLS_KEYSTORE_PASSWORD", e);
         }
         SSLServerSocket socket = (SSLServerSocket) context.getServerSocketFactory().createServerSocket();
         socket.setEnabledProtocols(Arrays.stream(socket.getSupportedProtocols()).filter(PROTOCOLS::contains)
@@ -65,17 +73,29 @@ public record TlsSettings(Path keystore, char[] keystorePassword, Path truststor
         return ephemeral && aead;
     }
 
-    private static KeyStore load(Path file, char[] password, String variable) throws IOException, GeneralSecurityException {
+    private static boolean holdsPrivateKey(KeyStore store) throws GeneralSecurityException {
+        for (String alias : Collections.list(store.aliases())) {
+            if (store.isKeyEntry(alias)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** {@code variable} is the setting that names the file; {@code whenEmpty} what leaving it empty does. */
+    private static KeyStore load(Path file, char[] password, String variable, String whenEmpty)
+            throws IOException, GeneralSecurityException {
         if (!Files.isReadable(file)) {
-            throw new IOException("the keystore " + file + " (" + variable + ") does not exist or is not readable");
+            throw new IOException(variable + " names " + file + ", which does not exist or is not readable: give the path"
+                    + " of a readable PKCS12 (or .jks) file, or leave " + variable + " empty to " + whenEmpty);
         }
         String type = file.toString().toLowerCase(java.util.Locale.ROOT).endsWith(".jks") ? "JKS" : "PKCS12";
         KeyStore store = KeyStore.getInstance(type);
         try (InputStream in = Files.newInputStream(file)) {
             store.load(in, password);
         } catch (IOException e) {
-            throw new IOException("cannot read the keystore " + file + " (" + variable + "): " + e.getMessage()
-                    + "; check the file and its password", e);
+            throw new IOException("cannot read " + file + " (" + variable + ") as " + type + ": " + e.getMessage()
+                    + "; check that " + variable + "_PASSWORD is its password", e);
         }
         return store;
     }
