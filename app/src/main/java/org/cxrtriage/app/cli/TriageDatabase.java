@@ -1,6 +1,7 @@
 package org.cxrtriage.app.cli;
 
 import org.cxrtriage.app.config.DefaultDatabaseUrl;
+import org.cxrtriage.compliance.schema.AuditSchema;
 import org.flywaydb.core.Flyway;
 import org.h2.jdbcx.JdbcDataSource;
 import org.postgresql.ds.PGSimpleDataSource;
@@ -31,7 +32,9 @@ final class TriageDatabase {
     /** The database, created and migrated to the current schema if needed (as the server would). */
     static DataSource migrated(Path data) {
         DataSource dataSource = open(data, "");
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        AuditSchema.migrate(dataSource);
+        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration")
+                .ignoreMigrationPatterns("*:missing").baselineOnMigrate(true).baselineVersion("0").load().migrate();
         return dataSource;
     }
 

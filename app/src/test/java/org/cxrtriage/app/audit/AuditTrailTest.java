@@ -123,6 +123,7 @@ class AuditTrailTest {
 
     private static HttpResponse<String> post(HttpClient http, String url, String json, String cookie) throws Exception {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                .header("X-Requested-With", "cxr-triage") // as the worklist page sends every change
                 .POST(HttpRequest.BodyPublishers.ofString(json));
         if (cookie != null) {
             request.header("Cookie", cookie);

@@ -26,7 +26,7 @@ public final class AuditLog {
 
     private static final String COLUMNS = """
             sequence, recorded_at, actor_type, actor, action, study_uid, resources, outcome, source, details,
-            previous_hash, hash""";
+            previous_hash, hash, canonical_format""";
 
     private final DataSource dataSource;
 
@@ -51,11 +51,15 @@ public final class AuditLog {
 
     /**
      * Appends inside the caller's transaction (auto-commit off), so the record commits or rolls
-     * back together with the action it describes. The caller commits.
+     * back together with the action it describes. The caller commits. The entry is stored
+     * {@linkplain AuditEntry#bounded() bounded}: no value, however long or strange, makes the
+     * append fail; the returned record holds what was stored and hashed.
      */
     public AuditRecord append(Connection connection, AuditEntry entry) throws SQLException {
-        AuditEntry exact = new AuditEntry(entry.time().truncatedTo(ChronoUnit.MICROS), entry.actorType(), entry.actor(),
-        entry.action(), entry.studyUid(), entry.resources(), entry.outcome(), entry.source(), entry.details());
+        AuditEntry bounded = entry.bounded();
+        AuditEntry exact = new AuditEntry(bounded.time().truncatedTo(ChronoUnit.MICROS), bounded.actorType(),
+                bounded.actor(), bounded.action(), bounded.studyUid(), bounded.resources(), bounded.outcome(),
+                bounded.source(), bounded.details());
         long sequence;
         String previous;
         try (PreparedStatement head = connection.prepareStatement(
@@ -68,20 +72,21 @@ public final class AuditLog {
         AuditRecord record = AuditRecord.chain(sequence, exact, previous);
         try (PreparedStatement insert = connection.prepareStatement("""
                 INSERT INTO audit_record (sequence, recorded_at, actor_type, actor, action, study_uid, resources,
-                       outcome, source, details, previous_hash, hash)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
+                       outcome, source, details, previous_hash, hash, canonical_format)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""")) {
             insert.setLong(1, sequence);
             insert.setObject(2, exact.time().atOffset(ZoneOffset.UTC));
             insert.setString(3, exact.actorType());
             insert.setString(4, exact.actor());
             insert.setString(5, exact.action());
             insert.setString(6, exact.studyUid());
-            insert.setString(7, exact.resources().isEmpty() ? null : String.join("\n", exact.resources()));
+            insert.setString(7, ResourceColumn.encode(exact.resources(), record.format()));
             insert.setString(8, exact.outcome());
             insert.setString(9, exact.source());
             insert.setString(10, exact.details());
             insert.setString(11, previous);
             insert.setString(12, record.hash());
+            insert.setInt(13, record.format());
             insert.executeUpdate();
         }
         try (PreparedStatement head = connection.prepareStatement(
@@ -185,18 +190,18 @@ public final class AuditLog {
     }
 
     private static AuditRecord record(ResultSet row) throws SQLException {
-        String resources = row.getString(7);
-        List<String> list = resources == null ? List.of() : Arrays.asList(resources.split("\n"));
+        int format = row.getInt(13);
         AuditEntry entry = new AuditEntry(row.getObject(2, OffsetDateTime.class).toInstant(), row.getString(3),
-                row.getString(4), row.getString(5), row.getString(6), list, row.getString(8), row.getString(9),
-                row.getString(10));
-        return new AuditRecord(row.getLong(1), entry, row.getString(11).trim(), row.getString(12).trim());
+                row.getString(4), row.getString(5), row.getString(6), ResourceColumn.decode(row.getString(7), format),
+                row.getString(8), row.getString(9), row.getString(10));
+        return new AuditRecord(row.getLong(1), entry, row.getString(11).trim(), row.getString(12).trim(), format);
     }
 
     /**
-     * A query as SQL conditions, in a form both PostgreSQL and H2 (PostgreSQL mode) run. Resources
-     * are stored joined by newlines, so "one of the resources is R" is "newline + R + newline occurs
-     * in newline + resources + newline".
+     * A query as SQL conditions, in a form both PostgreSQL and H2 (PostgreSQL mode) run. "One of the
+     * resources is R": for format 2 (a JSON array) the array's inside, wrapped in commas, holds
+     * {@code ,"R",} (see {@link ResourceColumn#elementToken}); for format 1 (joined by newlines) it is
+     * "newline + R + newline occurs in newline + resources + newline".
      */
     private record Filter(List<String> conditions, List<Object> values) {
 
@@ -211,20 +216,24 @@ public final class AuditLog {
                 filter.add("recorded_at < ?", query.to().atOffset(ZoneOffset.UTC));
             }
             if (query.actor() != null) {
-                filter.add("actor = ?", query.actor());
+                filter.add("actor = ?", AuditText.clean(query.actor(), AuditEntry.ACTOR));
             }
             if (query.throughSequence() != null) {
                 filter.add("sequence <= ?", query.throughSequence());
             }
             if (query.entity() != null) {
-                String entity = query.entity();
+                // Stored values were cleaned (AuditEntry.bounded); the searched one must be too.
+                String entity = AuditText.clean(query.entity(), AuditEntry.RESOURCE);
                 String resource = entity.contains("/") ? entity : STUDY + entity;
-                String resourceMatch = "POSITION(? IN CONCAT(CHR(10), resources, CHR(10))) > 0";
+                String resourceMatch = "((canonical_format = 1 AND POSITION(? IN CONCAT(CHR(10), resources, CHR(10))) > 0)"
+                        + " OR (canonical_format = 2 AND POSITION(? IN CONCAT(',', SUBSTR(resources, 2, LENGTH(resources) - 2),"
+                        + " ',')) > 0))";
                 if (resource.startsWith(STUDY)) {
-                    filter.add("(study_uid = ? OR " + resourceMatch + ")", resource.substring(STUDY.length()),
-                            "\n" + resource + "\n");
+                    filter.add("(study_uid = ? OR " + resourceMatch + ")",
+                            AuditText.clean(resource.substring(STUDY.length()), AuditEntry.STUDY),
+                            "\n" + resource + "\n", ResourceColumn.elementToken(resource));
                 } else {
-                    filter.add(resourceMatch, "\n" + resource + "\n");
+                    filter.add(resourceMatch, "\n" + resource + "\n", ResourceColumn.elementToken(resource));
                 }
             }
             return filter;

@@ -2,6 +2,7 @@ package org.cxrtriage.compliance.export;
 
 import org.cxrtriage.compliance.chain.AuditEntry;
 import org.cxrtriage.compliance.chain.AuditRecord;
+import org.cxrtriage.compliance.chain.ResourceColumn;
 
 import java.io.IOException;
 import java.io.Writer;
@@ -12,13 +13,13 @@ import java.util.List;
  * RFC 4180 CSV with a header row and CRLF line ends. A field holding a comma, quote, CR or LF is
  * quoted with inner quotes doubled. As in PostgreSQL's CSV format, an absent value is an empty
  * field and an empty string is {@code ""}, so every record's hash can be recomputed from the file.
- * Resources are joined by ';'; times are ISO-8601 UTC to the microsecond.
+ * Resources are written as stored: a JSON array of strings (format 2) or joined by newlines
+ * (format 1, older records); the last column names the format. Times are ISO-8601 UTC to the microsecond.
  */
 final class CsvRecords implements RecordWriter {
 
     static final List<String> COLUMNS = List.of("sequence", "recorded_at", "actor_type", "actor", "action", "study_uid",
-            "resources", "outcome", "source", "details", "previous_hash", "hash");
-    static final String RESOURCE_SEPARATOR = ";";
+            "resources", "outcome", "source", "details", "previous_hash", "hash", "format");
 
     private final Writer out;
 
@@ -34,10 +35,10 @@ final class CsvRecords implements RecordWriter {
     @Override
     public void write(AuditRecord record) throws IOException {
         AuditEntry e = record.entry();
-        String resources = e.resources().isEmpty() ? null : String.join(RESOURCE_SEPARATOR, e.resources());
+        String resources = ResourceColumn.encode(e.resources(), record.format());
         row(Arrays.asList(Long.toString(record.sequence()), e.time().toString(), e.actorType(), e.actor(),
                 e.action(), e.studyUid(), resources, e.outcome(), e.source(), e.details(), record.previousHash(),
-                record.hash()));
+                record.hash(), Integer.toString(record.format())));
     }
 
     @Override

@@ -99,7 +99,7 @@ class AuditChainTest {
         tamper("UPDATE audit_record SET sequence = -(sequence + 1) WHERE sequence >= 12;"
                 + "UPDATE audit_record SET sequence = -sequence WHERE sequence < 0;"
                 + "INSERT INTO audit_record SELECT 12, recorded_at, actor_type, 'intruder', action, study_uid, resources,"
-                + " outcome, source, details, previous_hash, hash FROM audit_record WHERE sequence = 11");
+                + " outcome, source, details, previous_hash, hash, canonical_format FROM audit_record WHERE sequence = 11");
         assertEquals(Optional.of(12L), verify().firstBrokenSequence());
     }
 

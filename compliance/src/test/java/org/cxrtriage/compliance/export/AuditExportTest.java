@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.cxrtriage.compliance.chain.AuditEntry;
 import org.cxrtriage.compliance.chain.AuditLog;
 import org.cxrtriage.compliance.chain.AuditRecord;
+import org.cxrtriage.compliance.chain.ResourceColumn;
 import org.cxrtriage.compliance.chain.ChainHead;
 import org.cxrtriage.compliance.fhir.AuditEvents;
 import org.cxrtriage.compliance.support.Database;
@@ -128,14 +129,15 @@ class AuditExportTest {
 
         List<List<String>> rows = Rfc4180.parse(Files.readString(out, StandardCharsets.UTF_8));
         assertEquals(List.of("sequence", "recorded_at", "actor_type", "actor", "action", "study_uid", "resources", "outcome",
-                "source", "details", "previous_hash", "hash"), rows.get(0));
+                "source", "details", "previous_hash", "hash", "format"), rows.get(0));
         assertEquals(written.size() + 1, rows.size());
         for (int i = 0; i < written.size(); i++) {
             List<String> row = rows.get(i + 1);
             AuditRecord record = written.get(i);
             AuditEntry e = record.entry();
+            int format = Integer.parseInt(row.get(12));
             AuditEntry parsed = new AuditEntry(Instant.parse(row.get(1)), row.get(2), row.get(3), row.get(4), row.get(5),
-                    row.get(6) == null ? List.of() : List.of(row.get(6).split(";")), row.get(7), row.get(8), row.get(9));
+                    ResourceColumn.decode(row.get(6), format), row.get(7), row.get(8), row.get(9));
             assertEquals(e, parsed);
             assertEquals(record, AuditRecord.chain(Long.parseLong(row.get(0)), parsed, row.get(10)));
             assertEquals(record.hash(), row.get(11));

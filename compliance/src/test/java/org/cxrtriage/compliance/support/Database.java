@@ -1,7 +1,7 @@
 package org.cxrtriage.compliance.support;
 
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
-import org.flywaydb.core.Flyway;
+import org.cxrtriage.compliance.schema.AuditSchema;
 import org.h2.jdbcx.JdbcDataSource;
 
 import javax.sql.DataSource;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The two databases the audit log runs on, each fresh per test and migrated by Flyway with this
- * module's migrations only (V3 schema, V4 append-only triggers): H2 in memory in PostgreSQL mode,
+ * module's own migrations (AuditSchema): H2 in memory in PostgreSQL mode,
  * as the server configures it, and a real PostgreSQL server (zonky, one per JVM).
  */
 public enum Database {
@@ -25,7 +25,7 @@ public enum Database {
 
     public DataSource fresh() {
         DataSource dataSource = this == H2 ? h2() : postgres();
-        Flyway.configure().dataSource(dataSource).locations("classpath:db/migration").load().migrate();
+        AuditSchema.migrate(dataSource);
         return dataSource;
     }
 

@@ -1,4 +1,4 @@
-package db.migration;
+package db.compliance;
 
 import org.cxrtriage.compliance.chain.H2AppendOnlyTrigger;
 import org.flywaydb.core.api.migration.BaseJavaMigration;
