@@ -49,6 +49,12 @@ async function start() {
     $("user-name").textContent = `${me.user} (${me.role.toLowerCase()})`;
     $("login").hidden = true;
     $("account").hidden = false;
+    if (me.mustChangePassword && (me.role === "RADIOLOGIST" || me.role === "COMPLIANCE" || me.role === "INTEGRATION")) {
+      $("own-password").hidden = false;
+      $("own-current").focus();
+      return;
+    }
+    $("own-password").hidden = true;
     if (!may("WORKLIST_READ")) {
       $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data.`;
       $("notice").hidden = false;
@@ -71,7 +77,8 @@ async function start() {
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const response = await fetch("/api/login", {
-    method: "POST", credentials: "same-origin", headers: { "Content-Type": "application/json" },
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-Requested-With": "cxr-triage" },
     body: JSON.stringify({ user: $("login-user").value, password: $("login-password").value }),
   });
   if (response.ok) {
@@ -85,9 +92,28 @@ $("login-form").addEventListener("submit", async (event) => {
 });
 
 $("sign-out").addEventListener("click", async () => {
-  await fetch("/api/logout", { method: "POST", credentials: "same-origin" });
+  await fetch("/api/logout", { method: "POST", credentials: "same-origin", headers: { "X-Requested-With": "cxr-triage" } });
   location.reload();
 });
+
+$("own-password-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const response = await fetch("/api/me/password", {
+    method: "POST", credentials: "same-origin",
+    headers: { "Content-Type": "application/json", "X-Requested-With": "cxr-triage" },
+    body: JSON.stringify({ current: $("own-current").value, password: $("own-new").value }),
+  });
+  $("own-current").value = "";
+  $("own-new").value = "";
+  if (response.ok) {
+    $("own-password-error").textContent = "";
+    start();
+  } else {
+    $("own-password-error").textContent = (await response.json()).error || "The password could not be changed.";
+  }
+});
+
+$("filters").addEventListener("submit", (event) => event.preventDefault());
 
 async function poll() {
   try {

@@ -29,7 +29,12 @@ import java.util.Optional;
  * The application's audit trail: every recorded step goes into the hash-chained audit log, and
  * the chain head is copied every few seconds to {@code <data>/audit/chain-head.log}, an
  * append-only file outside the database, so that removing records from the end of the table is
- * detected too. A failure to audit is logged as an error; it does not stop the action.
+ * detected too.
+ *
+ * <p>Fail-closed: when a record cannot be written, {@link AuditUnavailableException} is thrown and
+ * the caller does not carry out (or show) what was to be recorded. Refusals (failed sign-ins,
+ * denied requests) are recorded too, but one address gets only so many records a minute; the rest
+ * are counted into one summary record ({@link RepeatedFailures}).
  */
 @Singleton
 public final class AuditTrail {
@@ -39,6 +44,7 @@ public final class AuditTrail {
     private final AuditLog chain;
     private final DataSource dataSource;
     private final Path headFile;
+    private final RepeatedFailures repeatedFailures;
     private volatile long lastWrittenHead = -1;
     private volatile Verification lastVerification;
 
@@ -46,7 +52,8 @@ public final class AuditTrail {
     public record Verification(Instant checkedAt, ChainVerifier.Verdict verdict) {
     }
 
-    public AuditTrail(DataSource dataSource, StorageConfig storage) {
+    public AuditTrail(DataSource dataSource, StorageConfig storage, org.cxrtriage.app.config.AuditConfig config) {
+        this.repeatedFailures = new RepeatedFailures(config.refusalsPerWindow(), config.refusalWindow());
         this.chain = new AuditLog(dataSource);
         this.dataSource = dataSource;
         this.headFile = storage.dataDir().resolve("audit").resolve("chain-head.log");
@@ -55,6 +62,32 @@ public final class AuditTrail {
     public void user(String user, String action, String studyUid, List<String> resources, boolean success, String source,
                      String details) {
         record("USER", user, action, studyUid, resources, success, source, details);
+    }
+
+    /**
+     * A refused request or sign-in from {@code source}: recorded with outcome FAILURE, unless the
+     * address has already had its share of refusal records this minute, in which case it is
+     * counted into the address's summary record instead.
+     */
+    public void refusal(String actorType, String actor, String action, List<String> resources, String source,
+                        String details) {
+        if (repeatedFailures.record(source, action, Instant.now())) {
+            record(actorType, actor, action, null, resources, false, source, details);
+        }
+    }
+
+    /** Writes the summaries of refusals that were counted rather than recorded one by one. */
+    @Scheduled(fixedDelay = "2s", initialDelay = "2s")
+    void writeRefusalSummaries() {
+        for (RepeatedFailures.Summary summary : repeatedFailures.closed(Instant.now())) {
+            try {
+                record("SYSTEM", "cxr-triage", "access.refusals", null, List.of(), false, summary.source(),
+                        summary.count() + " further refusal(s) from this address between " + summary.from() + " and "
+                                + summary.to() + ", counted not listed: " + String.join(", ", summary.actions()));
+            } catch (AuditUnavailableException e) {
+                log.error("could not write the summary of {} refusal(s): {}", summary.count(), e.getMessage());
+            }
+        }
     }
 
     /** Audits a DICOM peer's action inside the caller's transaction, so both commit together. */
@@ -77,8 +110,10 @@ public final class AuditTrail {
         try {
             chain.append(new AuditEntry(Instant.now(), actorType, actor == null ? "unknown" : actor, action, studyUid,
                     resources, success ? "SUCCESS" : "FAILURE", source, details));
-        } catch (SQLException e) {
-            log.error("could not write audit record {} by {}: {}", action, actor, e.getMessage());
+        } catch (SQLException | RuntimeException e) {
+            log.error("could not write audit record {} ({}); the request it belongs to is refused", action,
+                    e.getClass().getSimpleName());
+            throw new AuditUnavailableException(action, e);
         }
     }
 

@@ -27,7 +27,12 @@ public final class FhirServer {
 
     @ServletBean(name = "fhir", urlPatterns = "/fhir/*", loadOnStartup = 1)
     RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers, FhirSecurityInterceptor security) {
-        RestfulServer server = new RestfulServer(context);
+        RestfulServer server = new RestfulServer(context) {
+            /** No X-Powered-By: the server software and its version are nobody's business on a hospital network. */
+            @Override
+            public void addHeadersToResponse(jakarta.servlet.http.HttpServletResponse response) {
+            }
+        };
         server.setServerName("cxr-triage");
         server.setImplementationDescription("cxr-triage chest X-ray triage worklist (AI triage, not a diagnosis)");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);

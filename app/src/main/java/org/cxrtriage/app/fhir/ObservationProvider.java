@@ -102,7 +102,7 @@ public final class ObservationProvider implements IResourceProvider {
         }
         String user = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("unknown");
         try {
-            if (!actions.feedback(findingId(id), user, agree.getValue())) {
+            if (!actions.feedback(findingId(id), user, agree.getValue(), FhirSecurityInterceptor.source(request))) {
                 throw FhirErrors.notFound("Observation", id);
             }
         } catch (SQLException e) {

@@ -141,7 +141,7 @@ public final class TaskProvider implements IResourceProvider {
         // The signed-in user is the actor, whatever the Task's owner says.
         String actor = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("unknown");
         try {
-            if (!actions.changeStatus(id.getIdPart(), status, actor)) {
+            if (!actions.changeStatus(id.getIdPart(), status, actor, FhirSecurityInterceptor.source(request))) {
                 throw FhirErrors.notFound("Task", id);
             }
         } catch (IllegalArgumentException e) {

@@ -12,18 +12,22 @@ import io.micronaut.http.cookie.Cookie;
 import io.micronaut.http.filter.HttpServerFilter;
 import io.micronaut.http.filter.ServerFilterChain;
 import io.micronaut.http.filter.ServerFilterPhase;
+import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.security.Authenticator.Outcome;
 import org.cxrtriage.app.security.HttpAccessPolicy.Rule;
 import org.reactivestreams.Publisher;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
 /**
  * Authentication and authorisation for everything Micronaut serves (the web page, the JSON API,
- * health, metrics, admin): 401 without valid credentials, 403 when the role lacks the permission,
- * 429 while sign-ins are throttled. The signed-in {@link Principal} is left on the request.
+ * health, metrics, admin): 401 without valid credentials, 403 when the role lacks the permission
+ * or a cookie-session request lacks its cross-site proof ({@link CrossSiteCheck}), 429 while
+ * sign-ins are throttled. Every 401 and 403 is audited (counted per address when repeated). The
+ * signed-in {@link Principal} is left on the request.
  */
 @Filter("/**")
 public final class AccessFilter implements HttpServerFilter {
@@ -33,10 +37,12 @@ public final class AccessFilter implements HttpServerFilter {
 
     private final Authenticator authenticator;
     private final TransportPolicy transport;
+    private final AuditTrail audit;
 
-    public AccessFilter(Authenticator authenticator, TransportPolicy transport) {
+    public AccessFilter(Authenticator authenticator, TransportPolicy transport, AuditTrail audit) {
         this.authenticator = authenticator;
         this.transport = transport;
+        this.audit = audit;
     }
 
     @Override
@@ -50,10 +56,20 @@ public final class AccessFilter implements HttpServerFilter {
             return Publishers.just(HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON_TYPE)
                     .body(Map.of("error", transport.advice(request.getHeaders().get(HttpHeaders.HOST)))));
         }
-        Rule rule = HttpAccessPolicy.rule(request.getMethodName(), request.getPath());
-        Outcome outcome = authenticator.authenticate(request.getHeaders().get(HttpHeaders.AUTHORIZATION),
-                request.getCookies().findCookie(SESSION_COOKIE).map(Cookie::getValue).orElse(null),
-                source(request), "HTTP " + request.getPath());
+        String method = request.getMethodName();
+        String path = request.getPath();
+        Rule rule = HttpAccessPolicy.rule(method, path);
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        String cookie = request.getCookies().findCookie(SESSION_COOKIE).map(Cookie::getValue).orElse(null);
+        Optional<String> crossSite = CrossSiteCheck.refusal(method, authorization == null && cookie != null,
+                request.getHeaders().get("X-Requested-With"), request.getHeaders().get("Origin"),
+                request.getHeaders().get("Sec-Fetch-Site"), request.getHeaders().get(HttpHeaders.HOST));
+        if (crossSite.isPresent() && !(rule instanceof Rule.Open && !path.equals("/api/login") && !path.equals("/api/logout"))) {
+            audit.refusal("USER", "unknown", "access.denied", List.of(method + " " + path), source(request),
+                    "cross-site request refused: " + crossSite.get());
+            return Publishers.just(error(HttpStatus.FORBIDDEN, "request refused: " + crossSite.get()));
+        }
+        Outcome outcome = authenticator.authenticate(authorization, cookie, source(request), "HTTP " + path);
         if (outcome instanceof Outcome.SignedIn signedIn) {
             request.setAttribute(PRINCIPAL, signedIn.principal());
         }
@@ -61,18 +77,34 @@ public final class AccessFilter implements HttpServerFilter {
             return chain.proceed(request);
         }
         if (outcome instanceof Outcome.Refused refused) {
-            return Publishers.just(refused.retryAfter().isPresent() ? tooManyAttempts(refused.retryAfter().get())
-                    : unauthorized(request, refused.reason()));
+            if (refused.retryAfter().isPresent()) {
+                return Publishers.just(tooManyAttempts(refused.retryAfter().get()));
+            }
+            if (!isBasic(authorization)) { // a wrong password is already audited as login.failed
+                audit.refusal("USER", "unknown", "access.denied", List.of(method + " " + path), source(request),
+                        "401: " + refused.reason());
+            }
+            return Publishers.just(unauthorized(request, refused.reason()));
         }
         if (!(outcome instanceof Outcome.SignedIn signedIn)) {
+            audit.refusal("USER", "anonymous", "access.denied", List.of(method + " " + path), source(request),
+                    "401: no credentials");
             return Publishers.just(unauthorized(request, "sign in first"));
         }
-        if (rule instanceof Rule.Needs needs && !signedIn.principal().may(needs.permission())) {
-            return Publishers.just(HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON_TYPE)
-                    .body(Map.of("error", "the role " + signedIn.principal().role() + " does not allow this ("
-                            + needs.permission() + ")")));
+        Principal principal = signedIn.principal();
+        if (rule instanceof Rule.Needs needs && !principal.may(needs.permission())) {
+            String why = principal.withheldUntilOwnPassword(needs.permission())
+                    ? "set your own password first (your password was set by an administrator): POST /api/me/password"
+                    : "the role " + principal.role() + " does not allow this (" + needs.permission() + ")";
+            audit.refusal("USER", principal.name(), "access.denied", List.of(method + " " + path), source(request),
+                    "403: " + why);
+            return Publishers.just(error(HttpStatus.FORBIDDEN, why));
         }
         return chain.proceed(request);
+    }
+
+    static boolean isBasic(String authorization) {
+        return authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6);
     }
 
     /** The signed-in user of a request that passed this filter. */
@@ -83,6 +115,10 @@ public final class AccessFilter implements HttpServerFilter {
     public static String source(HttpRequest<?> request) {
         var address = request.getRemoteAddress().getAddress();
         return address == null ? "unknown" : address.getHostAddress();
+    }
+
+    private static MutableHttpResponse<?> error(HttpStatus status, String message) {
+        return HttpResponse.status(status).contentType(MediaType.APPLICATION_JSON_TYPE).body(Map.of("error", message));
     }
 
     private static MutableHttpResponse<?> unauthorized(HttpRequest<?> request, String reason) {
@@ -98,6 +134,6 @@ public final class AccessFilter implements HttpServerFilter {
     private static MutableHttpResponse<?> tooManyAttempts(Duration wait) {
         return HttpResponse.status(HttpStatus.TOO_MANY_REQUESTS).contentType(MediaType.APPLICATION_JSON_TYPE).header(HttpHeaders.RETRY_AFTER,
                 Long.toString(Math.max(1, wait.toSeconds()))).body(Map.of("error",
-                "too many failed sign-ins; try again in " + Math.max(1, wait.toMinutes()) + " min"));
+                "too many failed sign-ins; try again in " + Math.max(1, wait.toSeconds()) + " s"));
     }
 }

@@ -3,6 +3,7 @@ package org.cxrtriage.app.security;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.app.security.LoginThrottle.Admission;
 import org.cxrtriage.app.security.UserStore.User;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -15,7 +16,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -29,18 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Decides who a request comes from, for the web pages, the JSON API and FHIR alike: a session
- * token (the web sign-in cookie, or the same token sent as {@code Authorization: Bearer}) or HTTP
- * Basic credentials. Tokens are HMAC-signed {@code name.epoch.expiry.signature}; the key lives in
- * the data directory so every node accepts them, and the epoch ends all of a user's sessions when
- * the password changes or the user is disabled. Failed attempts are throttled and audited.
+ * token (the web sign-in cookie, or the same kind of token sent as {@code Authorization: Bearer})
+ * or HTTP Basic credentials. Sessions live in the database ({@link SessionStore}) and are checked
+ * on every request, so signing out, a password change or disabling a user ends them at once on
+ * every node. Password checks are admitted by {@link LoginThrottle}; failures and blocks are audited.
  */
 @Singleton
 public final class Authenticator {
 
     private static final Logger log = LoggerFactory.getLogger(Authenticator.class);
-    public static final Duration SESSION = Duration.ofHours(12);
-    /** How long a user's role and state are trusted before the database is asked again. */
-    private static final Duration USER_CACHE = Duration.ofSeconds(5);
     /** How long verified Basic credentials are remembered, so API clients do not pay bcrypt per call. */
     private static final Duration BASIC_CACHE = Duration.ofMinutes(5);
 
@@ -58,18 +55,20 @@ public final class Authenticator {
         }
     }
 
-    private record Cached<T>(T value, Instant until) {
+    private record Remembered(int sessionEpoch, Instant until) {
     }
 
     private final UserStore users;
+    private final SessionStore sessions;
     private final LoginThrottle throttle;
     private final AuditTrail audit;
     private final byte[] key;
-    private final Map<String, Cached<Optional<User>>> userCache = new ConcurrentHashMap<>();
-    private final Map<String, Cached<Integer>> basicCache = new ConcurrentHashMap<>();
+    private final Map<String, Remembered> basicCache = new ConcurrentHashMap<>();
 
-    public Authenticator(DataSource dataSource, LoginThrottle throttle, AuditTrail audit, StorageConfig storage) {
+    public Authenticator(DataSource dataSource, SessionStore sessions, LoginThrottle throttle, AuditTrail audit,
+                         StorageConfig storage) {
         this.users = new UserStore(dataSource);
+        this.sessions = sessions;
         this.throttle = throttle;
         this.audit = audit;
         this.key = secret(storage.dataDir().resolve("session.key"));
@@ -79,6 +78,10 @@ public final class Authenticator {
         return users;
     }
 
+    public SessionStore sessions() {
+        return sessions;
+    }
+
     /** Checks a request's {@code Authorization} header, else its session cookie. */
     public Outcome authenticate(String authorization, String sessionCookie, String source, String channel) {
         try {
@@ -86,53 +89,61 @@ public final class Authenticator {
                 return basic(authorization.substring(6).trim(), source, channel);
             }
             if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
-                return token(authorization.substring(7).trim());
+                return session(authorization.substring(7).trim());
             }
             if (sessionCookie != null && !sessionCookie.isEmpty()) {
-                return token(sessionCookie);
+                return session(sessionCookie);
             }
             return new Outcome.Anonymous();
         } catch (SQLException e) {
-            log.error("could not check credentials: {}", e.getMessage());
+            log.error("could not check credentials: {}", e.getClass().getSimpleName());
             return new Outcome.Refused("the user database is not reachable", Optional.empty());
         }
     }
 
-    /** A sign-in with name and password (the web form); on success a new session token. */
+    /** A sign-in with name and password (the web form, or Basic credentials not yet remembered). */
     public Outcome signIn(String name, char[] password, String source, String channel) {
+        Instant now = Instant.now();
         try {
-            Optional<Duration> wait = throttle.wait(name, source);
-            if (wait.isPresent()) {
-                audit.user(name, "login.failed", null, List.of(), false, source, channel + ": throttled after repeated failures");
-                return new Outcome.Refused("too many failed sign-ins; try again later", wait);
+            Admission admission = throttle.admit(name, source, now);
+            if (admission instanceof Admission.Refused refused) {
+                audit.refusal("USER", name, "login.failed", List.of(), source,
+                        channel + ": refused without checking, repeated failures from this address");
+                return new Outcome.Refused("too many failed sign-ins; try again later", Optional.of(refused.retryAfter()));
             }
+            LoginThrottle.Ticket ticket = ((Admission.Admitted) admission).ticket();
             Optional<User> user = users.check(name, password);
             if (user.isEmpty()) {
-                throttle.failed(name, source);
-                audit.user(name, "login.failed", null, List.of(), false, source, channel + ": wrong name or password, or disabled");
+                LoginThrottle.Failure failure = throttle.failed(ticket, Instant.now());
+                audit.refusal("USER", name, "login.failed", List.of(), source, channel + ": wrong name or password, or disabled");
+                if (failure.startsBlock()) {
+                    audit.user(name, "login.blocked", null, List.of("User/" + name), false, source, "sign-in from this address"
+                            + " blocked for " + failure.blockedFor().get().toSeconds() + " s after " + failure.consecutive()
+                            + " consecutive failures; longer after each further failure");
+                }
                 return new Outcome.Refused("wrong user name or password", Optional.empty());
             }
-            throttle.succeeded(name);
-            userCache.put(name, new Cached<>(user, Instant.now().plus(USER_CACHE)));
-            return new Outcome.SignedIn(new Principal(name, user.get().role()));
+            throttle.succeeded(ticket);
+            return new Outcome.SignedIn(principal(user.get()));
         } catch (SQLException e) {
-            log.error("could not check a sign-in: {}", e.getMessage());
+            log.error("could not check a sign-in: {}", e.getClass().getSimpleName());
             return new Outcome.Refused("the user database is not reachable", Optional.empty());
         }
     }
 
-    /** A signed session token for a user who has just signed in. */
-    public String issueToken(Principal principal, Instant now) throws SQLException {
-        int epoch = currentUser(principal.name()).map(User::sessionEpoch).orElse(0);
-        String body = Base64.getUrlEncoder().withoutPadding().encodeToString(principal.name().getBytes(StandardCharsets.UTF_8))
-                + "." + epoch + "." + now.plus(SESSION).getEpochSecond();
-        return body + "." + sign(body);
+    /** Opens a session for a principal who has just signed in; returns its token. */
+    public String openSession(Principal principal, String kind, String source) throws SQLException {
+        return sessions.open(principal.name(), kind, source, Instant.now());
     }
 
-    /** Forget what is cached about a user (after a change made on this node). */
+    /** Ends the session a token belongs to (sign-out). */
+    public boolean endSession(String token) throws SQLException {
+        return token != null && sessions.revoke(token, "signed out", Instant.now());
+    }
+
+    /** Forget remembered Basic credentials (after a change to a user made on this node). */
     public void forget(String name) {
-        userCache.remove(name);
-        basicCache.values().removeIf(entry -> true);
+        basicCache.clear();
     }
 
     private Outcome basic(String encoded, String source, String channel) throws SQLException {
@@ -148,57 +159,35 @@ public final class Authenticator {
         }
         String name = decoded.substring(0, colon);
         String fingerprint = sign("basic:" + decoded);
-        Cached<Integer> known = basicCache.get(fingerprint);
-        Optional<User> user = currentUser(name);
-        if (known != null && known.until().isAfter(Instant.now()) && user.isPresent() && !user.get().disabled()
-                && user.get().sessionEpoch() == known.value()) {
-            return new Outcome.SignedIn(new Principal(name, user.get().role()));
+        Remembered known = basicCache.get(fingerprint);
+        if (known != null && known.until().isAfter(Instant.now())) {
+            Optional<User> user = users.find(name);
+            if (user.isPresent() && !user.get().disabled() && user.get().sessionEpoch() == known.sessionEpoch()) {
+                return new Outcome.SignedIn(principal(user.get()));
+            }
         }
         Outcome outcome = signIn(name, decoded.substring(colon + 1).toCharArray(), source, channel + " (HTTP Basic)");
         if (outcome instanceof Outcome.SignedIn) {
-            currentUser(name).ifPresent(current ->
-                    basicCache.put(fingerprint, new Cached<>(current.sessionEpoch(), Instant.now().plus(BASIC_CACHE))));
+            users.find(name).ifPresent(current ->
+                    basicCache.put(fingerprint, new Remembered(current.sessionEpoch(), Instant.now().plus(BASIC_CACHE))));
         }
         return outcome;
     }
 
-    private Outcome token(String token) throws SQLException {
-        String[] parts = token.split("\\.");
-        if (parts.length != 4) {
-            return new Outcome.Refused("malformed session token", Optional.empty());
+    private Outcome session(String token) throws SQLException {
+        Optional<SessionStore.Session> session = sessions.find(token, Instant.now());
+        if (session.isEmpty()) {
+            return new Outcome.Refused("session ended or expired; sign in again", Optional.empty());
         }
-        String body = parts[0] + "." + parts[1] + "." + parts[2];
-        if (!MessageDigest.isEqual(sign(body).getBytes(StandardCharsets.US_ASCII), parts[3].getBytes(StandardCharsets.US_ASCII))) {
-            return new Outcome.Refused("session token not genuine", Optional.empty());
-        }
-        String name;
-        int epoch;
-        long expiry;
-        try {
-            name = new String(Base64.getUrlDecoder().decode(parts[0]), StandardCharsets.UTF_8);
-            epoch = Integer.parseInt(parts[1]);
-            expiry = Long.parseLong(parts[2]);
-        } catch (IllegalArgumentException e) {
-            return new Outcome.Refused("malformed session token", Optional.empty());
-        }
-        if (Instant.now().getEpochSecond() >= expiry) {
-            return new Outcome.Refused("session expired; sign in again", Optional.empty());
-        }
-        Optional<User> user = currentUser(name);
-        if (user.isEmpty() || user.get().disabled() || user.get().sessionEpoch() != epoch) {
+        Optional<User> user = users.find(session.get().user());
+        if (user.isEmpty() || user.get().disabled()) {
             return new Outcome.Refused("session ended; sign in again", Optional.empty());
         }
-        return new Outcome.SignedIn(new Principal(name, user.get().role()));
+        return new Outcome.SignedIn(principal(user.get()));
     }
 
-    private Optional<User> currentUser(String name) throws SQLException {
-        Cached<Optional<User>> cached = userCache.get(name);
-        if (cached != null && cached.until().isAfter(Instant.now())) {
-            return cached.value();
-        }
-        Optional<User> user = users.find(name);
-        userCache.put(name, new Cached<>(user, Instant.now().plus(USER_CACHE)));
-        return user;
+    private static Principal principal(User user) {
+        return new Principal(user.name(), user.role(), !user.mustChangePassword());
     }
 
     private String sign(String body) {
@@ -225,5 +214,4 @@ public final class Authenticator {
             throw new UncheckedIOException("cannot read or create the session key " + file, e);
         }
     }
-
 }

@@ -13,6 +13,7 @@ import jakarta.inject.Singleton;
 import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.audit.AuditUnavailableException;
 import org.cxrtriage.app.security.Authenticator.Outcome;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
@@ -48,6 +49,19 @@ public final class FhirSecurityInterceptor {
         this.transport = transport;
     }
 
+    /** The caller's network address. */
+    public static String source(RequestDetails request) {
+        return request instanceof ServletRequestDetails servlet ? servlet.getServletRequest().getRemoteAddr() : null;
+    }
+
+    /** A change rather than a read: any method but GET and HEAD, except a search sent as POST .../_search. */
+    private static boolean writes(HttpServletRequest request) {
+        String method = request.getMethod();
+        String path = request.getPathInfo() == null ? "" : request.getPathInfo();
+        return !method.equals("GET") && !method.equals("HEAD")
+                && !(method.equals("POST") && (path.endsWith("/_search") || path.equals("/_search")));
+    }
+
     /** The signed-in user of a FHIR request (set before HAPI looks at the request). */
     public static Optional<Principal> principal(RequestDetails request) {
         return request instanceof ServletRequestDetails servlet
@@ -72,15 +86,37 @@ public final class FhirSecurityInterceptor {
                 }
             }
         }
-        Outcome outcome = authenticator.authenticate(servletRequest.getHeader("Authorization"), session,
-                servletRequest.getRemoteAddr(), "FHIR");
+        String authorization = servletRequest.getHeader("Authorization");
+        String attempted = servletRequest.getMethod() + " /fhir" + (servletRequest.getPathInfo() == null ? ""
+                : servletRequest.getPathInfo());
+        String source = servletRequest.getRemoteAddr();
         boolean open = FhirAccessPolicy.isOpen(servletRequest.getPathInfo());
+        Optional<String> crossSite = CrossSiteCheck.refusal(servletRequest.getMethod(), authorization == null && session != null,
+                servletRequest.getHeader("X-Requested-With"), servletRequest.getHeader("Origin"),
+                servletRequest.getHeader("Sec-Fetch-Site"), servletRequest.getHeader("Host"));
+        if (crossSite.isPresent() && !open) {
+            audit.refusal("USER", "unknown", "access.denied", List.of(attempted), source, "cross-site request refused: "
+                    + crossSite.get());
+            throw new ForbiddenOperationException("CXR-403: request refused: " + crossSite.get());
+        }
+        Outcome outcome = authenticator.authenticate(authorization, session, source, "FHIR");
         if (outcome instanceof Outcome.SignedIn signedIn) {
             Principal principal = signedIn.principal();
             servletRequest.setAttribute(PRINCIPAL, principal);
+            if (!open && writes(servletRequest) && !principal.may(Permission.WORKLIST_WRITE)) {
+                // Refused before HAPI reads and parses the body of a change the role may not make.
+                String why = principal.withheldUntilOwnPassword(Permission.WORKLIST_WRITE)
+                        ? "set your own password first (your password was set by an administrator): POST /api/me/password"
+                        : "the role " + principal.role() + " may not change FHIR resources";
+                audit.refusal("USER", principal.name(), "access.denied", List.of(attempted), source, "403: " + why);
+                throw new ForbiddenOperationException("CXR-403: " + why);
+            }
             if (!open && !principal.may(Permission.WORKLIST_READ) && !principal.may(Permission.AUDIT_READ)) {
-                throw new ForbiddenOperationException("CXR-403: the role " + principal.role()
-                        + " has no access to FHIR resources");
+                String why = principal.withheldUntilOwnPassword(Permission.WORKLIST_READ)
+                        ? "set your own password first (your password was set by an administrator): POST /api/me/password"
+                        : "the role " + principal.role() + " has no access to FHIR resources";
+                audit.refusal("USER", principal.name(), "access.denied", List.of(attempted), source, "403: " + why);
+                throw new ForbiddenOperationException("CXR-403: " + why);
             }
             return true;
         }
@@ -95,6 +131,10 @@ public final class FhirSecurityInterceptor {
             throw tooMany;
         }
         String reason = outcome instanceof Outcome.Refused refused ? refused.reason() : "credentials required";
+        if (!AccessFilter.isBasic(authorization)) { // a wrong password is already audited as login.failed
+            audit.refusal("USER", outcome instanceof Outcome.Refused ? "unknown" : "anonymous", "access.denied",
+                    List.of(attempted), source, "401: " + reason);
+        }
         throw new AuthenticationException("CXR-401: " + reason
                 + " (HTTP Basic or a Bearer session token of a cxr-triage user)")
                 .addAuthenticateHeaderForRealm("cxr-triage");
@@ -112,9 +152,29 @@ public final class FhirSecurityInterceptor {
                 ? principal.may(Permission.WORKLIST_READ) || principal.may(Permission.AUDIT_READ)
                 : principal.may(needed.get());
         if (!allowed) {
-            throw new ForbiddenOperationException("CXR-403: the role " + principal.role() + " does not allow "
-                    + operation.getCode() + (request.getResourceName() == null ? "" : " on " + request.getResourceName()));
+            String why = principal.withheldUntilOwnPassword(needed.get())
+                    ? "set your own password first (your password was set by an administrator): POST /api/me/password"
+                    : "the role " + principal.role() + " does not allow " + operation.getCode()
+                    + (request.getResourceName() == null ? "" : " on " + request.getResourceName());
+            audit.refusal("USER", principal.name(), "access.denied", List.of(request.getRequestType() + " /fhir/"
+                    + request.getRequestPath()), source(request), "403: " + why);
+            throw new ForbiddenOperationException("CXR-403: " + why);
         }
+    }
+
+    /**
+     * A search or operation parameter that does not parse (e.g. {@code triage-score=gt-Infinity}) is
+     * the client's mistake: 400 with an OperationOutcome, not a 500.
+     */
+    @Hook(Pointcut.SERVER_PRE_PROCESS_OUTGOING_EXCEPTION)
+    public BaseServerResponseException clientMistakes(Throwable exception) {
+        for (Throwable cause = exception; cause != null; cause = cause.getCause()) {
+            if (cause instanceof NumberFormatException || cause instanceof ca.uhn.fhir.parser.DataFormatException) {
+                return new ca.uhn.fhir.rest.server.exceptions.InvalidRequestException(
+                        "CXR-400: a parameter's value is not valid: use a finite number or a valid FHIR value");
+            }
+        }
+        return null;
     }
 
     @Hook(Pointcut.SERVER_OUTGOING_RESPONSE)
@@ -133,6 +193,8 @@ public final class FhirSecurityInterceptor {
         }
         boolean auditData = resources.stream().anyMatch(resource -> "AuditEvent".equals(resource.fhirType()));
         if (auditData && !principal.get().may(Permission.AUDIT_READ)) {
+            audit.refusal("USER", principal.get().name(), "access.denied", List.of(request.getRequestType() + " /fhir/"
+                    + request.getRequestPath()), source(request), "403: audit data in the response");
             throw new ForbiddenOperationException("CXR-403: the role " + principal.get().role() + " may not read audit data");
         }
         if (request.getRestOperationType() == RestOperationTypeEnum.UPDATE
@@ -152,10 +214,16 @@ public final class FhirSecurityInterceptor {
         }
         String action = auditData ? "audit.read"
                 : request.getRestOperationType() == RestOperationTypeEnum.READ ? "fhir.read" : "fhir.search";
-        audit.user(principal.get().name(), action, studies.size() == 1 ? studies.iterator().next() : null, listed, true,
-                servletRequest.getRemoteAddr(), request.getRequestType() + " " + request.getCompleteUrl().replaceAll("\\?.*", "")
-                        + " returned " + resources.size() + " resource(s)"
-                        + (resources.size() > listed.size() ? ", first " + listed.size() + " listed" : ""));
+        try {
+            // The path only: never the Host header or the query, which come from the client unchecked.
+            audit.user(principal.get().name(), action, studies.size() == 1 ? studies.iterator().next() : null, listed, true,
+                    servletRequest.getRemoteAddr(), request.getRequestType() + " /fhir/" + request.getRequestPath()
+                            + " returned " + resources.size() + " resource(s)"
+                            + (resources.size() > listed.size() ? ", first " + listed.size() + " listed" : ""));
+        } catch (AuditUnavailableException e) {
+            throw new BaseServerResponseException(503, "CXR-503: " + e.getMessage()) {
+            };
+        }
         return true;
     }
 }

@@ -35,7 +35,7 @@ public final class HttpAccessPolicy {
         if (path.equals("/api/login") && method.equals("POST") || path.equals("/api/logout")) {
             return new Rule.Open();
         }
-        if (path.equals("/api/me")) {
+        if (path.equals("/api/me") || path.equals("/api/me/password")) {
             return new Rule.SignedIn();
         }
         Optional<Permission> permission = permission(method, path);
@@ -50,7 +50,8 @@ public final class HttpAccessPolicy {
     }
 
     private static Optional<Permission> permission(String method, String path) {
-        if (path.equals("/prometheus") || path.startsWith("/prometheus/")) {
+        if (path.equals("/prometheus") || path.startsWith("/prometheus/") || path.equals("/metrics")
+                || path.startsWith("/metrics/")) {
             return Optional.of(Permission.METRICS_READ);
         }
         if (path.startsWith("/admin/models") || path.startsWith("/api/admin/models")) {

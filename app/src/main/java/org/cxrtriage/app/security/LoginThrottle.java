@@ -10,21 +10,49 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * Slows password guessing: after {@value #PER_NAME} failed sign-ins for one user name, or
- * {@value #PER_SOURCE} from one address, within {@link #WINDOW}, further attempts are refused, even
- * with the right password, until the window has passed. Failures live in the database, so every
- * node of a cluster counts the same attempts.
+ * Slows password guessing per (user name, address) pair. Before a password is checked the
+ * attempt is admitted under a row lock: it counts as pending, and no more than {@value #FREE_ATTEMPTS}
+ * attempts (failed plus still being checked) are admitted for a pair, so parallel guesses cannot
+ * all be checked. From the {@value #FREE_ATTEMPTS}th consecutive failure on, the pair is blocked
+ * for {@link #FIRST_BLOCK}, doubling with every further failure up to {@link #LONGEST_BLOCK}.
+ * Only that pair is blocked: the same user signing in from an address without failures, or other
+ * people behind the same address, are not. A success clears the pair. State lives in the
+ * database, so all nodes count together.
  */
 @Singleton
 public final class LoginThrottle {
 
-    static final int PER_NAME = 5;
-    static final int PER_SOURCE = 20;
-    static final Duration WINDOW = Duration.ofMinutes(15);
+    static final int FREE_ATTEMPTS = 5;
+    static final Duration FIRST_BLOCK = Duration.ofSeconds(30);
+    static final Duration LONGEST_BLOCK = Duration.ofMinutes(15);
+    /** An attempt still pending after this long belonged to a node that stopped; it no longer counts. */
+    private static final Duration PENDING_EXPIRY = Duration.ofSeconds(30);
+
+    /** An attempt that may go on to the password check. */
+    public record Ticket(String name, String source) {
+    }
+
+    /** The answer to "may this attempt be checked?". */
+    public sealed interface Admission {
+        record Admitted(Ticket ticket) implements Admission {
+        }
+
+        /** Refused without checking; {@code retryAfter} says when the pair may try again. */
+        record Refused(Duration retryAfter) implements Admission {
+        }
+    }
+
+    /** What a failure did: the block that now applies, and whether it started with this failure. */
+    public record Failure(int consecutive, Optional<Duration> blockedFor) {
+        public boolean startsBlock() {
+            return blockedFor.isPresent() && consecutive == FREE_ATTEMPTS;
+        }
+    }
 
     private final DataSource dataSource;
 
@@ -32,67 +60,134 @@ public final class LoginThrottle {
         this.dataSource = dataSource;
     }
 
-    /** How long the caller must wait before trying again, if it is throttled now. */
-    public Optional<Duration> wait(String name, String source) throws SQLException {
-        Instant since = Instant.now().minus(WINDOW);
-        try (Connection connection = dataSource.getConnection()) {
-            Optional<Instant> byName = blockedSince(connection, "name", name, PER_NAME, since);
-            Optional<Instant> bySource = blockedSince(connection, "source", source, PER_SOURCE, since);
-            return byName.or(() -> bySource)
-                    .map(oldest -> Duration.between(Instant.now(), oldest.plus(WINDOW)))
-                    .map(wait -> wait.isNegative() ? Duration.ofSeconds(1) : wait);
-        }
+    public Admission admit(String name, String source, Instant now) throws SQLException {
+        Ticket ticket = new Ticket(bound(name, 64), bound(source, 100));
+        return inTransaction(connection -> {
+            State state = lock(connection, ticket);
+            if (state.blockedUntil != null && now.isBefore(state.blockedUntil)) {
+                return new Admission.Refused(Duration.between(now, state.blockedUntil));
+            }
+            int pending = state.pendingSince != null && now.isAfter(state.pendingSince.plus(PENDING_EXPIRY)) ? 0 : state.pending;
+            if (state.failures + pending >= FREE_ATTEMPTS) {
+                return new Admission.Refused(state.failures >= FREE_ATTEMPTS ? block(state.failures) : Duration.ofSeconds(1));
+            }
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE login_throttle SET pending = ?, pending_since = ? WHERE name = ? AND source = ?""")) {
+                update.setInt(1, pending + 1);
+                update.setObject(2, utc(now));
+                update.setString(3, ticket.name());
+                update.setString(4, ticket.source());
+                update.executeUpdate();
+            }
+            return new Admission.Admitted(ticket);
+        });
     }
 
-    public void failed(String name, String source) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement(
-                     "INSERT INTO login_failure (name, source, failed_at) VALUES (?, ?, ?)")) {
-            insert.setString(1, truncate(name == null ? "" : name, 64));
-            insert.setString(2, truncate(source, 100));
-            insert.setObject(3, Instant.now().atOffset(ZoneOffset.UTC));
-            insert.executeUpdate();
-        }
+    /** The admitted attempt had the right password: the pair starts afresh. */
+    public void succeeded(Ticket ticket) throws SQLException {
+        inTransaction(connection -> {
+            try (PreparedStatement delete = connection.prepareStatement(
+                    "DELETE FROM login_throttle WHERE name = ? AND source = ?")) {
+                delete.setString(1, ticket.name());
+                delete.setString(2, ticket.source());
+                delete.executeUpdate();
+            }
+            return null;
+        });
     }
 
-    /** A successful sign-in clears that name's failures. */
-    public void succeeded(String name) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM login_failure WHERE name = ?")) {
-            delete.setString(1, name);
-            delete.executeUpdate();
-        }
+    /** The admitted attempt failed; from the fifth consecutive failure on the pair is blocked. */
+    public Failure failed(Ticket ticket, Instant now) throws SQLException {
+        return inTransaction(connection -> {
+            State state = lock(connection, ticket);
+            int failures = state.failures + 1;
+            Optional<Duration> block = failures >= FREE_ATTEMPTS ? Optional.of(block(failures)) : Optional.empty();
+            try (PreparedStatement update = connection.prepareStatement("""
+                    UPDATE login_throttle SET failures = ?, pending = ?, last_failure_at = ?, blocked_until = ?
+                     WHERE name = ? AND source = ?""")) {
+                update.setInt(1, failures);
+                update.setInt(2, Math.max(0, state.pending - 1));
+                update.setObject(3, utc(now));
+                update.setObject(4, block.map(b -> utc(now.plus(b))).orElse(null));
+                update.setString(5, ticket.name());
+                update.setString(6, ticket.source());
+                update.executeUpdate();
+            }
+            return new Failure(failures, block);
+        });
     }
 
+    /** The block after {@code failures} consecutive failures: 30 s, 1 min, 2 min, ... at most 15 min. */
+    static Duration block(int failures) {
+        int doublings = Math.min(failures - FREE_ATTEMPTS, 10);
+        Duration block = FIRST_BLOCK.multipliedBy(1L << Math.max(0, doublings));
+        return block.compareTo(LONGEST_BLOCK) > 0 ? LONGEST_BLOCK : block;
+    }
+
+    /** Pairs that have not failed for a day start afresh. */
     @Scheduled(fixedDelay = "10m", initialDelay = "1m")
     void forgetOldFailures() throws SQLException {
         try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement("DELETE FROM login_failure WHERE failed_at < ?")) {
-            delete.setObject(1, Instant.now().minus(WINDOW).atOffset(ZoneOffset.UTC));
+             PreparedStatement delete = connection.prepareStatement(
+                     "DELETE FROM login_throttle WHERE pending = 0 AND last_failure_at < ?")) {
+            delete.setObject(1, utc(Instant.now().minus(Duration.ofDays(1))));
             delete.executeUpdate();
         }
     }
 
-    /** The oldest failure in the window if there are at least {@code limit} of them. */
-    private static Optional<Instant> blockedSince(Connection connection, String column, String value, int limit,
-                                                  Instant since) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement("SELECT failed_at FROM login_failure WHERE "
-                + column + " = ? AND failed_at >= ? ORDER BY failed_at DESC LIMIT " + limit)) {
-            select.setString(1, value == null ? "" : value);
-            select.setObject(2, since.atOffset(ZoneOffset.UTC));
-            Instant oldest = null;
-            int count = 0;
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    count++;
-                    oldest = rows.getObject(1, java.time.OffsetDateTime.class).toInstant();
-                }
+    private record State(int failures, int pending, Instant pendingSince, Instant blockedUntil) {
+    }
+
+    /** Locks the pair's row, creating it first if it does not exist. */
+    private static State lock(Connection connection, Ticket ticket) throws SQLException {
+        try (PreparedStatement insert = connection.prepareStatement("""
+                INSERT INTO login_throttle (name, source, failures, pending) VALUES (?, ?, 0, 0) ON CONFLICT DO NOTHING""")) {
+            insert.setString(1, ticket.name());
+            insert.setString(2, ticket.source());
+            insert.executeUpdate();
+        }
+        try (PreparedStatement select = connection.prepareStatement("""
+                SELECT failures, pending, pending_since, blocked_until FROM login_throttle
+                 WHERE name = ? AND source = ? FOR UPDATE""")) {
+            select.setString(1, ticket.name());
+            select.setString(2, ticket.source());
+            try (ResultSet row = select.executeQuery()) {
+                row.next();
+                return new State(row.getInt(1), row.getInt(2), instant(row.getObject(3, OffsetDateTime.class)),
+                        instant(row.getObject(4, OffsetDateTime.class)));
             }
-            return count >= limit ? Optional.of(oldest) : Optional.empty();
         }
     }
 
-    private static String truncate(String value, int length) {
-        return value.length() <= length ? value : value.substring(0, length);
+    private interface Work<T> {
+        T run(Connection connection) throws SQLException;
+    }
+
+    private <T> T inTransaction(Work<T> work) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                T result = work.run(connection);
+                connection.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    /** Names and addresses come from the network: no control characters (PostgreSQL refuses NUL), bounded. */
+    private static String bound(String value, int length) {
+        String text = value == null ? "" : value.replaceAll("\\p{Cntrl}", "?");
+        return text.length() <= length ? text : text.substring(0, length);
     }
 }

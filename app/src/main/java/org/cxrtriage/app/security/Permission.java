@@ -3,15 +3,26 @@ package org.cxrtriage.app.security;
 /** What a request needs to be allowed. Roles grant permissions; endpoints require one. */
 public enum Permission {
     /** Worklist resources: Tasks, studies, findings, reports, previews. */
-    WORKLIST_READ,
+    WORKLIST_READ(true),
     /** Changing Task status and giving feedback on findings. */
-    WORKLIST_WRITE,
+    WORKLIST_WRITE(true),
     /** Audit records, the per-study compliance timeline, AuditEvent search and export. */
-    AUDIT_READ,
+    AUDIT_READ(true),
     /** Listing, adding, disabling users and changing their passwords. */
-    USER_ADMIN,
+    USER_ADMIN(false),
     /** Reloading and inspecting models. */
-    MODEL_ADMIN,
+    MODEL_ADMIN(false),
     /** The Prometheus metrics endpoint (no patient data). */
-    METRICS_READ
+    METRICS_READ(false);
+
+    private final boolean patientData;
+
+    Permission(boolean patientData) {
+        this.patientData = patientData;
+    }
+
+    /** True when what it opens shows patient data or who looked at it. */
+    public boolean touchesPatientData() {
+        return patientData;
+    }
 }

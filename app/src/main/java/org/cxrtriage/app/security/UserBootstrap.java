@@ -59,12 +59,17 @@ public final class UserBootstrap {
         }
         java.nio.file.Files.deleteIfExists(passwordFile);
         OwnerOnlyFiles.write(passwordFile, new String(password) + "\n");
-        // Straight to the console, not through the log: the password must not end up in log files.
-        System.out.printf("%n  cxr-triage: first start, created the administrator '%s' with the password%n%n      %s%n%n"
-                + "  It is shown once here and kept in %s (readable by this account only).%n"
-                + "  Add users with ./cxr-triage user add NAME --role RADIOLOGIST --password-stdin, then delete that file.%n%n",
-                ADMIN, new String(password), passwordFile);
-        log.warn("created the first administrator '{}'; its password is in {}", ADMIN, passwordFile);
+        // Only to a terminal, never through the log or into a redirected output (a log file by another name).
+        java.io.Console console = System.console();
+        if (console != null) {
+            console.printf("%n  cxr-triage: first start, created the administrator '%s' with the password%n%n      %s%n%n"
+                    + "  It is shown once here and kept in %s (readable by this account only).%n"
+                    + "  Add users with ./cxr-triage user add NAME --role RADIOLOGIST --password-stdin, then delete that file.%n%n",
+                    ADMIN, new String(password), passwordFile);
+            console.flush();
+        }
+        log.warn("created the first administrator '{}'; its password is in {} (readable by this account only)", ADMIN,
+                passwordFile);
     }
 
     static char[] randomPassword(int length) {

@@ -33,8 +33,13 @@ public final class UserStore {
     // Compared against when the user does not exist, so unknown names take as long as wrong passwords.
     private static final String DUMMY_HASH = hash("not a password of anybody".toCharArray());
 
-    /** A user as stored, without the hash. */
-    public record User(String name, Role role, boolean disabled, int sessionEpoch, Instant createdAt, Instant changedAt) {
+    /**
+     * A user as stored, without the hash.
+     *
+     * @param mustChangePassword the password was last set by somebody else; see {@link Principal#ownPassword()}
+     */
+    public record User(String name, Role role, boolean disabled, int sessionEpoch, Instant createdAt, Instant changedAt,
+                       boolean mustChangePassword) {
     }
 
     /** Who makes a change: a signed-in user, or the operating-system account running the CLI. */
@@ -64,6 +69,10 @@ public final class UserStore {
         this.audit = new AuditLog(dataSource);
     }
 
+    /**
+     * Adds a user with a password chosen by {@code by}. Separation of duties: the account may sign in
+     * with it, but reads no patient data until its owner has replaced it ({@link #changeOwnPassword}).
+     */
     public void add(String name, Role role, char[] password, Actor by) throws UserException, SQLException {
         checkName(name);
         checkPassword(password);
@@ -73,8 +82,9 @@ public final class UserStore {
                 throw new UserException("user '" + name + "' already exists; use 'user passwd' to change the password");
             }
             try (PreparedStatement insert = connection.prepareStatement("""
-                    INSERT INTO app_user (name, role, password_hash, disabled, session_epoch, created_at, changed_at)
-                    VALUES (?, ?, ?, FALSE, 0, ?, ?)""")) {
+                    INSERT INTO app_user (name, role, password_hash, disabled, session_epoch, created_at, changed_at,
+                                          must_change_password)
+                    VALUES (?, ?, ?, FALSE, 0, ?, ?, TRUE)""")) {
                 insert.setString(1, name);
                 insert.setString(2, role.name());
                 insert.setString(3, hash(password));
@@ -82,16 +92,45 @@ public final class UserStore {
                 insert.setObject(5, now.atOffset(ZoneOffset.UTC));
                 insert.executeUpdate();
             }
-            audit(connection, by, "user.add", name, "role " + role.name());
+            audit(connection, by, "user.add", name, "role " + role.name()
+                    + "; no patient data until the user sets their own password");
         });
     }
 
+    /**
+     * Resets a user's password to one chosen by {@code by}: every session of the user ends, and the
+     * account reads no patient data until its owner has set their own password again.
+     */
     public void passwd(String name, char[] password, Actor by) throws UserException, SQLException {
         checkPassword(password);
         String hash = hash(password);
         inTransaction(connection -> {
-            update(connection, name, "password_hash = ?", hash);
-            audit(connection, by, "user.passwd", name, "password changed; existing sessions ended");
+            update(connection, name, "password_hash = ?, must_change_password = TRUE", hash);
+            SessionStore.revokeAll(connection, name, "password reset", Instant.now());
+            audit(connection, by, "user.passwd", name,
+                    "password reset; existing sessions ended; no patient data until the user sets their own password");
+        });
+    }
+
+    /**
+     * The user replaces their password, proving the current one: from then on only they know it, and
+     * the account gets the patient-data rights of its role. Every session ends (the caller opens a new one).
+     */
+    public void changeOwnPassword(String name, char[] current, char[] next, String source)
+            throws UserException, SQLException {
+        checkPassword(next);
+        if (java.util.Arrays.equals(current, next)) {
+            throw new UserException("the new password must differ from the current one");
+        }
+        if (check(name, current).isEmpty()) {
+            throw new UserException("the current password is not right");
+        }
+        String hash = hash(next);
+        inTransaction(connection -> {
+            update(connection, name, "password_hash = ?, must_change_password = FALSE", hash);
+            SessionStore.revokeAll(connection, name, "password changed by its owner", Instant.now());
+            audit(connection, new Actor("USER", name, source), "user.passwd", name,
+                    "the user set their own password; existing sessions ended");
         });
     }
 
@@ -101,6 +140,9 @@ public final class UserStore {
                 throw new UserException("'" + name + "' is the last active administrator; add another ADMIN first");
             }
             update(connection, name, "disabled = ?", disabled);
+            if (disabled) {
+                SessionStore.revokeAll(connection, name, "user disabled", Instant.now());
+            }
             audit(connection, by, disabled ? "user.disable" : "user.enable", name,
                     disabled ? "disabled; existing sessions ended" : "enabled");
         });
@@ -157,9 +199,10 @@ public final class UserStore {
         return verified && user != null && !user.disabled() ? Optional.of(user) : Optional.empty();
     }
 
-    private static final String SELECT = "SELECT name, role, disabled, session_epoch, created_at, changed_at FROM app_user";
-    private static final String SELECT_WITH_HASH =
-            "SELECT name, role, disabled, session_epoch, created_at, changed_at, password_hash FROM app_user";
+    private static final String SELECT =
+            "SELECT name, role, disabled, session_epoch, created_at, changed_at, must_change_password FROM app_user";
+    private static final String SELECT_WITH_HASH = "SELECT name, role, disabled, session_epoch, created_at, changed_at,"
+            + " must_change_password, password_hash FROM app_user";
 
     private static Optional<User> find(Connection connection, String name) throws SQLException {
         try (PreparedStatement select = connection.prepareStatement(SELECT + " WHERE name = ?")) {
@@ -186,7 +229,7 @@ public final class UserStore {
     private static User user(ResultSet row) throws SQLException {
         return new User(row.getString("name"), Role.valueOf(row.getString("role")), row.getBoolean("disabled"),
                 row.getInt("session_epoch"), row.getObject("created_at", OffsetDateTime.class).toInstant(),
-                row.getObject("changed_at", OffsetDateTime.class).toInstant());
+                row.getObject("changed_at", OffsetDateTime.class).toInstant(), row.getBoolean("must_change_password"));
     }
 
     private static void update(Connection connection, String name, String assignment, Object value)

@@ -31,8 +31,8 @@ public final class WorklistActions {
         this.audit = audit;
     }
 
-    /** Returns false when the study has no worklist item. */
-    public boolean changeStatus(String studyUid, String status, String actor) throws SQLException {
+    /** Returns false when the study has no worklist item. {@code source}: the actor's network address. */
+    public boolean changeStatus(String studyUid, String status, String actor, String source) throws SQLException {
         if (!STATUSES.contains(status)) {
             throw new IllegalArgumentException("Task.status '" + status + "' cannot be set here; use ready, in-progress or completed");
         }
@@ -78,7 +78,7 @@ public final class WorklistActions {
                     event.executeUpdate();
                 }
                 connection.commit();
-                audit.user(actor, "task.update", studyUid, java.util.List.of("Task/" + studyUid), true, null,
+                audit.user(actor, "task.update", studyUid, java.util.List.of("Task/" + studyUid), true, source,
                         previous + " -> " + status);
                 return true;
             } catch (SQLException e) {
@@ -89,7 +89,7 @@ public final class WorklistActions {
     }
 
     /** Records agreement or disagreement with one AI finding; false when the finding is unknown. */
-    public boolean feedback(long findingId, String actor, boolean agree) throws SQLException {
+    public boolean feedback(long findingId, String actor, boolean agree, String source) throws SQLException {
         try (Connection connection = dataSource.getConnection();
              PreparedStatement insert = connection.prepareStatement("""
                      INSERT INTO finding_feedback (finding_result_id, actor, agree, occurred_at)
@@ -100,7 +100,7 @@ public final class WorklistActions {
             insert.setLong(4, findingId);
             boolean recorded = insert.executeUpdate() == 1;
             audit.user(actor, "finding.feedback", studyOf(connection, findingId),
-                    java.util.List.of("Observation/f" + findingId), recorded, null, agree ? "agree" : "disagree");
+                    java.util.List.of("Observation/f" + findingId), recorded, source, agree ? "agree" : "disagree");
             return recorded;
         }
     }

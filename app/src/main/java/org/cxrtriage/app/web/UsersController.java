@@ -35,7 +35,8 @@ public final class UsersController {
     }
 
     /** A user as the administration page shows it. */
-    public record UserView(String name, String role, boolean disabled, String createdAt, String changedAt) {
+    public record UserView(String name, String role, boolean disabled, String createdAt, String changedAt,
+                           boolean mustChangePassword) {
     }
 
     /** A new password. */
@@ -51,7 +52,7 @@ public final class UsersController {
     @Get
     public List<UserView> list() throws SQLException {
         return authenticator.users().list().stream().map(user -> new UserView(user.name(), user.role().name(), user.disabled(),
-                user.createdAt().toString(), user.changedAt().toString())).toList();
+                user.createdAt().toString(), user.changedAt().toString(), user.mustChangePassword())).toList();
     }
 
     @Post

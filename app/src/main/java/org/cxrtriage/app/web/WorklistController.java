@@ -20,6 +20,7 @@ import org.cxrtriage.app.security.Authenticator;
 import org.cxrtriage.app.security.Authenticator.Outcome;
 import org.cxrtriage.app.security.Permission;
 import org.cxrtriage.app.security.Principal;
+import org.cxrtriage.app.security.UserStore;
 import org.cxrtriage.app.triage.WorklistActions;
 import org.cxrtriage.dicom.image.UndecodableImageException;
 
@@ -46,6 +47,10 @@ public final class WorklistController {
     public record Feedback(boolean agree) {
     }
 
+    /** The user's current password and the new one they choose. */
+    public record PasswordChange(String current, String password) {
+    }
+
     private final Authenticator authenticator;
     private final WorklistView view;
     private final WorklistActions actions;
@@ -64,37 +69,72 @@ public final class WorklistController {
     }
 
     @Post("/login")
-    public HttpResponse<Map<String, String>> login(@Body Credentials credentials, HttpRequest<?> request) throws SQLException {
+    public HttpResponse<Map<String, Object>> login(@Body Credentials credentials, HttpRequest<?> request) throws SQLException {
         String source = AccessFilter.source(request);
         Outcome outcome = authenticator.signIn(credentials.user(),
                 credentials.password() == null ? new char[0] : credentials.password().toCharArray(), source, "web sign-in");
         if (outcome instanceof Outcome.Refused refused) {
-            MutableHttpResponse<Map<String, String>> response = HttpResponse.<Map<String, String>>status(
+            MutableHttpResponse<Map<String, Object>> response = HttpResponse.<Map<String, Object>>status(
                     refused.retryAfter().isPresent() ? HttpStatus.TOO_MANY_REQUESTS : HttpStatus.UNAUTHORIZED)
                     .body(Map.of("error", refused.reason()));
-            refused.retryAfter().ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(wait.toSeconds())));
+            refused.retryAfter().ifPresent(wait -> response.header(HttpHeaders.RETRY_AFTER, Long.toString(Math.max(1, wait.toSeconds()))));
             return response;
         }
         Principal principal = ((Outcome.SignedIn) outcome).principal();
         audit.user(principal.name(), "login", null, List.of(), true, source, "web sign-in as " + principal.role());
-        return HttpResponse.ok(Map.of("user", principal.name(), "role", principal.role().name())).header(HttpHeaders.SET_COOKIE,
-                sessionCookie(authenticator.issueToken(principal, Instant.now()), Authenticator.SESSION.toSeconds(), request));
+        String token = authenticator.openSession(principal, "web", source);
+        return HttpResponse.ok(Map.<String, Object>of("user", principal.name(), "role", principal.role().name(),
+                        "mustChangePassword", !principal.ownPassword()))
+                .header(HttpHeaders.SET_COOKIE, sessionCookie(token, authenticator.sessions().config().maxAge().toSeconds(), request));
     }
 
-    /** A bearer token for API clients that signed in with HTTP Basic; valid as long as a web session. */
+    /** A bearer token for API clients that signed in with HTTP Basic; a session like the web's. */
     @Post("/token")
     public Map<String, Object> token(HttpRequest<?> request) throws SQLException {
         Principal principal = AccessFilter.principal(request).orElseThrow();
-        audit.user(principal.name(), "login", null, List.of(), true, AccessFilter.source(request), "bearer token issued");
-        return Map.of("token_type", "Bearer", "access_token", authenticator.issueToken(principal, Instant.now()),
-                "expires_in", Authenticator.SESSION.toSeconds());
+        String source = AccessFilter.source(request);
+        audit.user(principal.name(), "login", null, List.of(), true, source, "bearer token issued");
+        return Map.of("token_type", "Bearer", "access_token", authenticator.openSession(principal, "bearer", source),
+                "expires_in", authenticator.sessions().config().maxAge().toSeconds(),
+                "idle_timeout", authenticator.sessions().config().idleTimeout().toSeconds());
     }
 
+    /** Ends the session of the cookie (and of a bearer token sent along): it stops working on every node at once. */
     @Post("/logout")
-    public HttpResponse<Map<String, String>> logout(HttpRequest<?> request) {
-        AccessFilter.principal(request).ifPresent(principal -> audit.user(principal.name(), "logout", null, List.of(), true,
-                AccessFilter.source(request), "web sign-out"));
+    public HttpResponse<Map<String, String>> logout(HttpRequest<?> request) throws SQLException {
+        String cookie = request.getCookies().findCookie(AccessFilter.SESSION_COOKIE).map(c -> c.getValue()).orElse(null);
+        String authorization = request.getHeaders().get(HttpHeaders.AUTHORIZATION);
+        boolean ended = authenticator.endSession(cookie);
+        if (authorization != null && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
+            ended |= authenticator.endSession(authorization.substring(7).trim());
+        }
+        if (ended) {
+            String user = AccessFilter.principal(request).map(Principal::name).orElse("unknown");
+            audit.user(user, "logout", null, List.of(), true, AccessFilter.source(request), "session ended");
+        }
         return HttpResponse.ok(Map.of("user", "")).header(HttpHeaders.SET_COOKIE, sessionCookie("", 0, request));
+    }
+
+    /** The signed-in user replaces their password; the answer carries a fresh session cookie. */
+    @Post("/me/password")
+    public HttpResponse<Map<String, Object>> changeOwnPassword(@Body PasswordChange change, HttpRequest<?> request)
+            throws SQLException {
+        Principal principal = AccessFilter.principal(request).orElseThrow();
+        String source = AccessFilter.source(request);
+        try {
+            authenticator.users().changeOwnPassword(principal.name(), chars(change.current()), chars(change.password()), source);
+        } catch (UserStore.UserException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(Map.of("error", e.getMessage()));
+        }
+        authenticator.forget(principal.name());
+        Principal now = new Principal(principal.name(), principal.role(), true);
+        String token = authenticator.openSession(now, "web", source);
+        return HttpResponse.ok(Map.<String, Object>of("user", now.name(), "role", now.role().name(), "mustChangePassword", false))
+                .header(HttpHeaders.SET_COOKIE, sessionCookie(token, authenticator.sessions().config().maxAge().toSeconds(), request));
+    }
+
+    private static char[] chars(String text) {
+        return text == null ? new char[0] : text.toCharArray();
     }
 
     /**
@@ -110,7 +150,8 @@ public final class WorklistController {
     public Map<String, Object> me(HttpRequest<?> request) {
         Principal principal = AccessFilter.principal(request).orElseThrow();
         return Map.of("user", principal.name(), "role", principal.role().name(), "permissions",
-                Arrays.stream(Permission.values()).filter(principal::may).map(Enum::name).toList());
+                Arrays.stream(Permission.values()).filter(principal::may).map(Enum::name).toList(),
+                "mustChangePassword", !principal.ownPassword());
     }
 
     /** The list with patient names: every fetch is audited, naming each Task shown. */
@@ -149,7 +190,7 @@ public final class WorklistController {
         }
         try {
             return HttpResponse.ok(PreviewRenderer.render(file, 1024))
-                    .header("Cache-Control", "private, max-age=300");
+                    .header("Cache-Control", "no-store");
         } catch (UndecodableImageException e) {
             return HttpResponse.status(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY);
         }
@@ -168,7 +209,7 @@ public final class WorklistController {
     @Post("/findings/{id}/feedback")
     public HttpResponse<Map<String, Object>> feedback(@PathVariable long id, @Body Feedback feedback, HttpRequest<?> request)
             throws SQLException {
-        return actions.feedback(id, user(request), feedback.agree())
+        return actions.feedback(id, user(request), feedback.agree(), AccessFilter.source(request))
                 ? HttpResponse.ok(Map.of("finding", id, "agree", feedback.agree())) : HttpResponse.notFound();
     }
 
@@ -178,7 +219,7 @@ public final class WorklistController {
     }
 
     private HttpResponse<Map<String, String>> change(String uid, String status, HttpRequest<?> request) throws SQLException {
-        return actions.changeStatus(uid, status, user(request)) ? HttpResponse.ok(Map.of("status", status))
+        return actions.changeStatus(uid, status, user(request), AccessFilter.source(request)) ? HttpResponse.ok(Map.of("status", status))
                 : HttpResponse.notFound();
     }
 
