@@ -16,8 +16,10 @@ public final class DefaultDatabaseUrl implements BeanCreatedEventListener<Dataso
     /**
      * WRITE_DELAY=0: a commit reaches the file before it returns, so an acknowledged instance survives a kill.
      * AUTO_SERVER=TRUE: the command-line tools (audit verify) can open the database while the server runs.
+     * TRACE_LEVEL_FILE=0: no .trace.db file, whose error lines would quote the values (patient data) of failed statements.
      */
-    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE";
+    static final String H2_OPTIONS = ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0;AUTO_SERVER=TRUE"
+            + ";TRACE_LEVEL_FILE=0";
 
     private final StorageConfig storage;
 

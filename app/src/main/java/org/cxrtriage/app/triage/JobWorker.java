@@ -32,6 +32,9 @@ public final class JobWorker {
     private final int maxAttempts;
     private final String owner;
     private final List<Thread> threads = new ArrayList<>();
+    private final int count;
+    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+    private volatile String lastDeath = "";
     private volatile boolean running = true;
 
     public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageRecords records, org.cxrtriage.app.audit.AuditTrail audit,
@@ -45,12 +48,13 @@ public final class JobWorker {
         this.lease = lease;
         this.maxAttempts = maxAttempts;
         this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.count = count;
         for (int i = 0; i < count; i++) {
-            Thread thread = new Thread(this::loop, "triage-worker-" + i);
-            thread.setDaemon(true);
-            threads.add(thread);
-            thread.start();
+            threads.add(startWorker(i));
         }
+        Thread supervisor = new Thread(this::supervise, "triage-worker-supervisor");
+        supervisor.setDaemon(true);
+        supervisor.start();
         log.info("{} triage worker(s) started as {} (lease {}, {} attempts)", count, owner, lease, maxAttempts);
     }
 
@@ -65,23 +69,34 @@ public final class JobWorker {
                 run(job.get());
             } catch (InterruptedException e) {
                 return;
-            } catch (Exception e) {
-                log.warn("triage worker could not reach the job queue: {}", e.getMessage());
+            } catch (Throwable e) {
+                if (fatal(e)) {
+                    throw (VirtualMachineError) e;
+                }
+                log.warn("triage worker could not reach the job queue: {}", SafeErrors.describe(e));
                 sleepQuietly(1000);
             }
         }
     }
 
+    /**
+     * A job that fails for any reason short of a broken virtual machine (out of memory and stack
+     * overflow included: they concern the job, not the VM) is retried with back-off and then stored
+     * as "not scored: error", so the worker lives on and the study stays on the worklist.
+     */
     private void run(TriageJob job) throws Exception {
         try {
             pipeline.process(job, owner);
-        } catch (Exception e) {
+        } catch (Throwable e) {
+            if (fatal(e)) {
+                throw e;
+            }
             Throwable cause = e instanceof TriagePipeline.StepFailure ? e.getCause() : e;
             if (cause instanceof TriageRecords.LeaseLostException) {
                 log.warn("{}; another node finished it", cause.getMessage());
                 return;
             }
-            String error = cause.getClass().getSimpleName() + ": " + cause.getMessage();
+            String error = SafeErrors.describe(cause);
             if (job.attempts() < maxAttempts) {
                 Duration backoff = Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
                 log.warn("study {} revision {} failed (attempt {} of {}), retrying in {} s: {}", job.studyInstanceUid(),
@@ -99,6 +114,11 @@ public final class JobWorker {
         }
     }
 
+    /** Errors after which the VM itself cannot be trusted; everything else is survived. */
+    static boolean fatal(Throwable e) {
+        return e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError);
+    }
+
     private static void sleepQuietly(long millis) {
         try {
             Thread.sleep(millis);
@@ -113,6 +133,46 @@ public final class JobWorker {
         } catch (Exception e) {
             return "node";
         }
+    }
+
+    private Thread startWorker(int index) {
+        Thread thread = new Thread(this::loop, "triage-worker-" + index);
+        thread.setDaemon(true);
+        thread.setUncaughtExceptionHandler((dead, error) -> {
+            lastDeath = Instant.now() + " " + dead.getName() + ": " + SafeErrors.describe(error);
+            log.error("triage worker {} died ({}); it is restarted within a second", dead.getName(), SafeErrors.describe(error));
+        });
+        thread.start();
+        return thread;
+    }
+
+    /**
+     * Restarts any worker thread that died, so triage never stops silently. Runs on a thread of
+     * its own (not the scheduler, which would re-create this bean during shutdown).
+     */
+    private void supervise() {
+        while (running) {
+            sleepQuietly(1000);
+            superviseWorkers();
+        }
+    }
+
+    synchronized void superviseWorkers() {
+        for (int i = 0; i < threads.size(); i++) {
+            if (running && !threads.get(i).isAlive()) {
+                restarts.incrementAndGet();
+                threads.set(i, startWorker(i));
+            }
+        }
+    }
+
+    /** Worker threads configured, alive now, restarted since start, and the last death. */
+    public record WorkerState(int configured, int alive, int restarts, String lastDeath) {
+    }
+
+    public synchronized WorkerState state() {
+        int alive = (int) threads.stream().filter(Thread::isAlive).count();
+        return new WorkerState(count, alive, restarts.get(), lastDeath);
     }
 
     @PreDestroy

@@ -56,7 +56,7 @@ public final class TriagePipeline {
         Optional<String> requested = details.flatMap(InstanceMetadata::requestedPriority);
         List<TriageRecords.Outcome> outcomes = new ArrayList<>();
         if (!prepared.scorable()) {
-            String reason = prepared.verdict().summary();
+            String reason = HeaderValues.bound(prepared.verdict().summary(), 300);
             outcomes.add(new TriageRecords.Outcome(Optional.empty(), Optional.of(reason), false, Optional.empty(),
                     WorklistPriority.decide(requested, Optional.empty())));
             log.info("study {} not scored: {}", job.studyInstanceUid(), reason);
@@ -88,7 +88,7 @@ public final class TriagePipeline {
                                                 Optional<String> requested) {
         StudyImages.Prepared prepared = studyImages.prepare(files, shadow.preprocessor());
         if (!prepared.scorable()) {
-            return new TriageRecords.Outcome(Optional.empty(), Optional.of(prepared.verdict().summary()), true, sop,
+            return new TriageRecords.Outcome(Optional.empty(), Optional.of(HeaderValues.bound(prepared.verdict().summary(), 300)), true, sop,
                     WorklistPriority.decide(requested, Optional.empty()));
         }
         ModelScore score = shadow.score(prepared.input().get()).join();

@@ -121,19 +121,19 @@ public final class TriageRecords {
                        accession_number = ?, study_started = ?, description = ?, modality = ?, requested_priority = ?,
                        institution = ?
                  WHERE study_instance_uid = ?""")) {
-            update.setString(1, org.cxrtriage.app.fhir.PatientKey.of(m.patientId()));
-            update.setString(2, m.patientId());
-            update.setString(3, m.patientName());
-            update.setString(4, m.patientSex());
+            update.setString(1, org.cxrtriage.app.fhir.PatientKey.of(HeaderValues.bound(m.patientId(), HeaderValues.LO)));
+            update.setString(2, HeaderValues.bound(m.patientId(), HeaderValues.LO));
+            update.setString(3, HeaderValues.personName(m.patientName()));
+            update.setString(4, HeaderValues.bound(m.patientSex(), HeaderValues.CS));
             update.setObject(5, m.patientBirthDate().orElse(null));
-            update.setObject(6, m.ageYears().orElse(null));
-            update.setString(7, m.accessionNumber());
+            update.setObject(6, HeaderValues.plausibleAge(m.ageYears().orElse(null)));
+            update.setString(7, HeaderValues.bound(m.accessionNumber(), HeaderValues.SH));
             update.setObject(8, m.studyDate().map(date -> LocalDateTime.of(date, m.studyTime().orElse(java.time.LocalTime.MIDNIGHT))
                     .atZone(ZoneId.systemDefault()).toOffsetDateTime()).orElse(null));
-            update.setString(9, m.studyDescription());
-            update.setString(10, m.modality());
-            update.setString(11, m.requestedPriority().orElse(null));
-            update.setString(12, m.institutionName());
+            update.setString(9, HeaderValues.bound(m.studyDescription(), HeaderValues.LO));
+            update.setString(10, HeaderValues.bound(m.modality(), HeaderValues.CS));
+            update.setString(11, HeaderValues.bound(m.requestedPriority().orElse(null), HeaderValues.CS));
+            update.setString(12, HeaderValues.bound(m.institutionName(), HeaderValues.LO));
             update.setString(13, studyUid);
             update.executeUpdate();
         }

@@ -70,5 +70,8 @@ class PhiInLogsTest {
             assertFalse(text.contains(identifier), identifier + " appears in the log:\n" + text.lines()
                     .filter(line -> line.contains(identifier)).toList());
         }
+        String adminPassword = TestUsers.password(Role.ADMIN, data);
+        assertFalse(text.contains(adminPassword), "the first administrator's password went to the log, not only to its file");
+        assertTrue(text.contains("its password is in " + data.resolve("initial-admin-password")), "the log says where it is");
     }
 }

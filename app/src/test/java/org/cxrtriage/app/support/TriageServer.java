@@ -43,7 +43,18 @@ public final class TriageServer implements AutoCloseable {
         properties.put("triage.assembly.poll-interval", "200ms");
         properties.putAll(database.freshDatabase(dataDir));
         properties.putAll(extra);
-        EmbeddedServer server = ApplicationContext.run(EmbeddedServer.class, properties);
+        // Built by hand so that a start-up that fails closes what it opened (the H2 file, threads)
+        // before the test's temporary directory is deleted.
+        ApplicationContext context = ApplicationContext.builder().properties(properties).build();
+        EmbeddedServer server;
+        try {
+            context.start();
+            server = context.getBean(EmbeddedServer.class);
+            server.start();
+        } catch (RuntimeException e) {
+            context.close();
+            throw e;
+        }
         TriageServer triage = new TriageServer(server, dataDir);
         try {
             TestUsers.addTo(triage.context().getBean(DataSource.class));
@@ -119,6 +130,18 @@ public final class TriageServer implements AutoCloseable {
         }
     }
 
+    /** Runs an INSERT, UPDATE or DELETE, as somebody with access to the database would; returns the rows changed. */
+    public int update(String sql, Object... parameters) throws SQLException {
+        DataSource dataSource = context().getBean(DataSource.class);
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement statement = connection.prepareStatement(sql)) {
+            for (int i = 0; i < parameters.length; i++) {
+                statement.setObject(i + 1, parameters[i]);
+            }
+            return statement.executeUpdate();
+        }
+    }
+
     public long count(String sql, Object... parameters) throws SQLException {
         return ((Number) query(sql, parameters).get(0).get(0)).longValue();
     }
@@ -138,5 +161,8 @@ public final class TriageServer implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        if (server.getApplicationContext().isRunning()) {
+            server.getApplicationContext().close();
+        }
     }
 }
