@@ -53,35 +53,35 @@ public final class MetadataReader {
                 text(list, TagFromName.SeriesInstanceUID),
                 text(list, TagFromName.StudyInstanceUID),
                 text(list, TagFromName.PatientID),
-                text(list, TagFromName.PatientName),
-                text(list, TagFromName.PatientSex),
+                text(list, TagFromName.PatientName, PERSON_NAME),
+                text(list, TagFromName.PatientSex, SHORT),
                 birthDate,
                 age,
-                text(list, TagFromName.AccessionNumber),
+                text(list, TagFromName.AccessionNumber, SHORT),
                 studyDate,
                 time(text(list, TagFromName.StudyTime)),
                 text(list, TagFromName.StudyDescription),
                 text(list, TagFromName.SeriesDescription),
-                text(list, TagFromName.Modality),
-                text(list, TagFromName.BodyPartExamined).toUpperCase(Locale.ROOT),
-                text(list, TagFromName.ViewPosition).toUpperCase(Locale.ROOT),
+                text(list, TagFromName.Modality, SHORT),
+                text(list, TagFromName.BodyPartExamined, SHORT).toUpperCase(Locale.ROOT),
+                text(list, TagFromName.ViewPosition, SHORT).toUpperCase(Locale.ROOT),
                 Attribute.getDelimitedStringValuesOrEmptyString(list, TagFromName.PatientOrientation).trim(),
                 laterality,
                 requestedPriority(list),
                 text(list, TagFromName.InstitutionName),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0),
-                text(list, TagFromName.PhotometricInterpretation));
+                text(list, TagFromName.PhotometricInterpretation, SHORT));
     }
 
     private static Optional<String> requestedPriority(AttributeList list) {
-        String direct = text(list, REQUESTED_PROCEDURE_PRIORITY);
+        String direct = text(list, REQUESTED_PROCEDURE_PRIORITY, SHORT);
         if (!direct.isEmpty()) {
             return Optional.of(direct.toUpperCase(Locale.ROOT));
         }
         Attribute sequence = list.get(REQUEST_ATTRIBUTES_SEQUENCE);
         if (sequence instanceof SequenceAttribute items && items.getNumberOfItems() > 0) {
-            String nested = text(items.getItem(0).getAttributeList(), REQUESTED_PROCEDURE_PRIORITY);
+            String nested = text(items.getItem(0).getAttributeList(), REQUESTED_PROCEDURE_PRIORITY, SHORT);
             if (!nested.isEmpty()) {
                 return Optional.of(nested.toUpperCase(Locale.ROOT));
             }
@@ -129,7 +129,25 @@ public final class MetadataReader {
         }
     }
 
+    /** The longest value kept: LO (and one PN component group) is 64 characters (PS3.5 6.2). */
+    private static final int LONGEST = 64;
+    /** CS and SH values: 16 characters. */
+    private static final int SHORT = 16;
+    /** A person name: three component groups of 64 characters and their two separators. */
+    private static final int PERSON_NAME = 3 * 64 + 2;
+
     private static String text(AttributeList list, AttributeTag tag) {
-        return Attribute.getSingleStringValueOrEmptyString(list, tag).trim();
+        return text(list, tag, LONGEST);
+    }
+
+    /**
+     * A header value as the rest of the system may use it: control characters (line breaks, escape
+     * sequences, NUL) replaced by spaces and the value cut to {@code max} characters, so a value ten
+     * times its VR's length or full of terminal escapes can reach no log, reason text or column whole.
+     */
+    private static String text(AttributeList list, AttributeTag tag, int max) {
+        String value = Attribute.getSingleStringValueOrEmptyString(list, tag).replaceAll("[\\p{Cntrl}\\x{80}-\\x{9F}]", " ")
+                .strip();
+        return value.length() <= max ? value : value.substring(0, max).strip();
     }
 }
