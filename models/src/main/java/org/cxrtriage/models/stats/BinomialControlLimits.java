@@ -20,6 +20,13 @@ package org.cxrtriage.models.stats;
  */
 public record BinomialControlLimits(long n, double p0, double alpha, long lowerCount, long upperCount) {
 
+    public BinomialControlLimits {
+        if (!(0 <= lowerCount && lowerCount <= upperCount && upperCount <= n)) {
+            throw new IllegalArgumentException("limits must satisfy 0 <= lower <= upper <= n, got " + lowerCount + ", "
+                    + upperCount + " for n=" + n + "; use BinomialControlLimits.of(n, p0, alpha)");
+        }
+    }
+
     /** The limits for a window of n studies at reference rate p0 and two-sided alpha. */
     public static BinomialControlLimits of(long n, double p0, double alpha) {
         BinomialDistribution.checkParameters(n, p0);

@@ -79,6 +79,7 @@ class BinomialControlLimitsTest {
         assertThrows(IllegalArgumentException.class, () -> BinomialControlLimits.of(10, 1.1, 0.05));
         assertThrows(IllegalArgumentException.class, () -> BinomialControlLimits.of(10, 0.1, 0));
         assertThrows(IllegalArgumentException.class, () -> BinomialControlLimits.of(10, 0.1, 0.05).outside(11));
+        assertThrows(IllegalArgumentException.class, () -> new BinomialControlLimits(10, 0.1, 0.05, 5, 3));
         assertThrows(IllegalArgumentException.class, () -> BinomialTest.twoSidedPValue(11, 10, 0.5));
         assertThrows(IllegalArgumentException.class, () -> BinomialTest.twoSidedPValue(0, 0, 0.5));
     }
