@@ -1,0 +1,10 @@
+#!/usr/bin/env bash
+# Monitoring statistics benchmark (models/src/test/.../stats/StatsBenchmark.java): ms per call of
+# the Kolmogorov-Smirnov test at window/reference sizes from 500 to 50,000, with its ratio to only
+# sorting the two samples in the same run, then the chi-square, binomial, Wilson and CUSUM calls.
+set -euo pipefail
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+cd "$ROOT"
+mvn -B -ntp -q -Dstyle.color=never test-compile -pl models >/dev/null
+java -cp "models/target/test-classes:models/target/classes" -Drounds="${ROUNDS:-30}" \
+  org.cxrtriage.models.stats.StatsBenchmark
