@@ -3,18 +3,16 @@ package org.cxrtriage.app.assembly;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.config.AssemblyConfig;
+import org.cxrtriage.app.db.Sql;
+import org.cxrtriage.app.triage.JobQueue;
+import org.cxrtriage.app.triage.JobReason;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -29,24 +27,11 @@ public final class StudyAssembler {
     private static final Logger log = LoggerFactory.getLogger(StudyAssembler.class);
     private static final int BATCH = 200;
 
-    private static final String CLAIM_QUIET_STUDIES = """
-            SELECT study_instance_uid, revision, instance_count FROM study
-             WHERE status = 'RECEIVING' AND last_received_at < ?
-             ORDER BY last_received_at
-             LIMIT %d
-             FOR UPDATE SKIP LOCKED""".formatted(BATCH);
-    private static final String MARK_READY = """
-            UPDATE study SET status = 'READY', ready_at = ?, revision = revision + 1
-             WHERE study_instance_uid = ?""";
-    private static final String QUEUE_JOB = """
-            INSERT INTO triage_job (study_instance_uid, study_revision, reason, status, queued_at)
-            VALUES (?, ?, ?, 'QUEUED', ?)""";
-
-    private final DataSource dataSource;
+    private final Sql sql;
     private final AssemblyConfig config;
 
-    public StudyAssembler(DataSource dataSource, AssemblyConfig config) {
-        this.dataSource = dataSource;
+    public StudyAssembler(Sql sql, AssemblyConfig config) {
+        this.sql = sql;
         this.config = config;
     }
 
@@ -55,7 +40,7 @@ public final class StudyAssembler {
         try {
             assembleQuietStudies(Instant.now());
         } catch (SQLException e) {
-            log.warn("study assembly skipped this round, database unavailable: {}", e.getMessage());
+            log.warn("study assembly skipped this round, database unavailable: {}", e.getClass().getSimpleName());
         }
     }
 
@@ -63,53 +48,27 @@ public final class StudyAssembler {
     public int assembleQuietStudies(Instant now) throws SQLException {
         OffsetDateTime cutoff = now.minus(config.quietPeriod()).atOffset(ZoneOffset.UTC);
         OffsetDateTime stamp = now.atOffset(ZoneOffset.UTC);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                List<QuietStudy> studies = claim(connection, cutoff);
-                for (QuietStudy study : studies) {
-                    markReadyAndQueue(connection, study, stamp);
-                }
-                connection.commit();
-                for (QuietStudy study : studies) {
-                    log.info("study {} ready with {} instance(s); triage job queued ({})", study.uid(),
-                            study.instanceCount(), study.revision() == 0 ? "new study" : "late instance, supersedes revision " + study.revision());
-                }
-                return studies.size();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
+        List<QuietStudy> studies = sql.inTransaction(connection -> {
+            List<QuietStudy> quiet = Sql.query(connection, """
+                    SELECT study_instance_uid, revision, instance_count FROM study
+                     WHERE status = ? AND last_received_at < ?
+                     ORDER BY last_received_at
+                     LIMIT %d
+                     FOR UPDATE SKIP LOCKED""".formatted(BATCH), row -> new QuietStudy(row.getString(1), row.getInt(2),
+                    row.getInt(3)), StudyState.RECEIVING.name(), cutoff);
+            for (QuietStudy study : quiet) {
+                Sql.update(connection, "UPDATE study SET status = ?, ready_at = ?, revision = revision + 1"
+                        + " WHERE study_instance_uid = ?", StudyState.READY.name(), stamp, study.uid());
+                JobQueue.enqueue(connection, study.uid(), study.revision() + 1,
+                        study.revision() == 0 ? JobReason.NEW_STUDY : JobReason.LATE_INSTANCE, stamp);
             }
+            return quiet;
+        });
+        for (QuietStudy study : studies) {
+            log.info("study {} ready with {} instance(s); triage job queued ({})", study.uid(), study.instanceCount(),
+                    study.revision() == 0 ? "new study" : "late instance, supersedes revision " + study.revision());
         }
-    }
-
-    private static List<QuietStudy> claim(Connection connection, OffsetDateTime cutoff) throws SQLException {
-        List<QuietStudy> studies = new ArrayList<>();
-        try (PreparedStatement select = connection.prepareStatement(CLAIM_QUIET_STUDIES)) {
-            select.setObject(1, cutoff);
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    studies.add(new QuietStudy(rows.getString(1), rows.getInt(2), rows.getInt(3)));
-                }
-            }
-        }
-        return studies;
-    }
-
-    private static void markReadyAndQueue(Connection connection, QuietStudy study, OffsetDateTime stamp)
-            throws SQLException {
-        try (PreparedStatement ready = connection.prepareStatement(MARK_READY)) {
-            ready.setObject(1, stamp);
-            ready.setString(2, study.uid());
-            ready.executeUpdate();
-        }
-        try (PreparedStatement job = connection.prepareStatement(QUEUE_JOB)) {
-            job.setString(1, study.uid());
-            job.setInt(2, study.revision() + 1);
-            job.setString(3, study.revision() == 0 ? "NEW_STUDY" : "LATE_INSTANCE");
-            job.setObject(4, stamp);
-            job.executeUpdate();
-        }
+        return studies.size();
     }
 
     private record QuietStudy(String uid, int revision, int instanceCount) {

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.audit;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.config.StorageConfig;
@@ -10,7 +11,6 @@ import org.cxrtriage.compliance.chain.ChainVerifier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
@@ -42,7 +42,7 @@ public final class AuditTrail {
     private static final Logger log = LoggerFactory.getLogger(AuditTrail.class);
 
     private final AuditLog chain;
-    private final DataSource dataSource;
+    private final AuditAppender appender;
     private final Path headFile;
     private final RepeatedFailures repeatedFailures;
     private volatile long lastWrittenHead = -1;
@@ -52,14 +52,14 @@ public final class AuditTrail {
     public record Verification(Instant checkedAt, ChainVerifier.Verdict verdict) {
     }
 
-    public AuditTrail(DataSource dataSource, StorageConfig storage, org.cxrtriage.app.config.AuditConfig config) {
+    public AuditTrail(AuditLog chain, StorageConfig storage, org.cxrtriage.app.config.AuditConfig config) {
         this.repeatedFailures = new RepeatedFailures(config.refusalsPerWindow(), config.refusalWindow());
-        this.chain = new AuditLog(dataSource);
-        this.dataSource = dataSource;
+        this.chain = chain;
+        this.appender = new AuditAppender(chain);
         this.headFile = storage.dataDir().resolve("audit").resolve("chain-head.log");
     }
 
-    public void user(String user, String action, String studyUid, List<String> resources, boolean success, String source,
+    public void user(String user, AuditAction action, String studyUid, List<String> resources, boolean success, String source,
                      String details) {
         record("USER", user, action, studyUid, resources, success, source, details);
     }
@@ -69,9 +69,9 @@ public final class AuditTrail {
      * address has already had its share of refusal records this minute, in which case it is
      * counted into the address's summary record instead.
      */
-    public void refusal(String actorType, String actor, String action, List<String> resources, String source,
+    public void refusal(String actorType, String actor, AuditAction action, List<String> resources, String source,
                         String details) {
-        if (repeatedFailures.record(source, action, Instant.now())) {
+        if (repeatedFailures.record(source, action.code(), Instant.now())) {
             record(actorType, actor, action, null, resources, false, source, details);
         }
     }
@@ -81,7 +81,7 @@ public final class AuditTrail {
     void writeRefusalSummaries() {
         for (RepeatedFailures.Summary summary : repeatedFailures.closed(Instant.now())) {
             try {
-                record("SYSTEM", "cxr-triage", "access.refusals", null, List.of(), false, summary.source(),
+                record("SYSTEM", "cxr-triage", AuditAction.ACCESS_REFUSALS, null, List.of(), false, summary.source(),
                         summary.count() + " further refusal(s) from this address between " + summary.from() + " and "
                                 + summary.to() + ", counted not listed: " + String.join(", ", summary.actions()));
             } catch (AuditUnavailableException e) {
@@ -91,30 +91,35 @@ public final class AuditTrail {
     }
 
     /** Audits a DICOM peer's action inside the caller's transaction, so both commit together. */
-    public void dicomPeer(Connection connection, String aeTitle, String action, String studyUid, String details)
+    public void dicomPeer(Connection connection, String aeTitle, AuditAction action, String studyUid, String details)
             throws SQLException {
-        chain.append(connection, new AuditEntry(Instant.now(), "AE", aeTitle == null ? "unknown" : aeTitle, action, studyUid,
+        chain.append(connection, new AuditEntry(Instant.now(), "AE", aeTitle == null ? "unknown" : aeTitle, action.code(), studyUid,
                 List.of(), "SUCCESS", null, details));
     }
 
-    public void dicomPeer(String aeTitle, String action, String studyUid, boolean success, String source, String details) {
+    public void dicomPeer(String aeTitle, AuditAction action, String studyUid, boolean success, String source, String details) {
         record("AE", aeTitle, action, studyUid, List.of(), success, source, details);
     }
 
-    public void system(String action, String studyUid, List<String> resources, boolean success, String details) {
+    public void system(AuditAction action, String studyUid, List<String> resources, boolean success, String details) {
         record("SYSTEM", "cxr-triage", action, studyUid, resources, success, null, details);
     }
 
-    private void record(String actorType, String actor, String action, String studyUid, List<String> resources,
+    private void record(String actorType, String actor, AuditAction action, String studyUid, List<String> resources,
                         boolean success, String source, String details) {
         try {
-            chain.append(new AuditEntry(Instant.now(), actorType, actor == null ? "unknown" : actor, action, studyUid,
+            appender.append(new AuditEntry(Instant.now(), actorType, actor == null ? "unknown" : actor, action.code(), studyUid,
                     resources, success ? "SUCCESS" : "FAILURE", source, details));
         } catch (SQLException | RuntimeException e) {
-            log.error("could not write audit record {} ({}); the request it belongs to is refused", action,
+            log.error("could not write audit record {} ({}); the request it belongs to is refused", action.code(),
                     e.getClass().getSimpleName());
-            throw new AuditUnavailableException(action, e);
+            throw new AuditUnavailableException(action.code(), e);
         }
+    }
+
+    @jakarta.annotation.PreDestroy
+    void close() {
+        appender.close();
     }
 
     /** The chain head as the database has it. */

@@ -1,9 +1,11 @@
 package org.cxrtriage.app.audit;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.context.env.Environment;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.db.Sql;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -27,12 +29,12 @@ public final class ConfigurationAudit {
     private static final List<String> PREFIXES = List.of("triage", "micronaut.server", "datasources.default");
 
     private final Environment environment;
-    private final DataSource dataSource;
+    private final Sql sql;
     private final AuditTrail audit;
 
-    public ConfigurationAudit(Environment environment, DataSource dataSource, AuditTrail audit) {
+    public ConfigurationAudit(Environment environment, Sql sql, AuditTrail audit) {
         this.environment = environment;
-        this.dataSource = dataSource;
+        this.sql = sql;
         this.audit = audit;
     }
 
@@ -48,11 +50,11 @@ public final class ConfigurationAudit {
                 changes.add(name + ": " + (before == null ? "(unset)" : before) + " -> " + (after == null ? "(unset)" : after));
             }
         }
-        audit.system("system.start", null, List.of(), true, current.size() + " settings"
+        audit.system(AuditAction.SYSTEM_START, null, List.of(), true, current.size() + " settings"
                 + (previous.isEmpty() ? ", first start" : ", " + changes.size() + " changed since the last start"));
         if (!changes.isEmpty()) {
             String details = String.join("; ", changes);
-            audit.system("config.change", null, List.of(), true, details.length() > 1900 ? details.substring(0, 1900) + " …" : details);
+            audit.system(AuditAction.CONFIG_CHANGE, null, List.of(), true, details.length() > 1900 ? details.substring(0, 1900) + " …" : details);
         }
         store(current);
     }
@@ -85,34 +87,17 @@ public final class ConfigurationAudit {
 
     private Map<String, String> stored() throws SQLException {
         Map<String, String> settings = new TreeMap<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT setting, setting_value FROM config_state");
-             ResultSet rows = select.executeQuery()) {
-            while (rows.next()) {
-                settings.put(rows.getString(1), rows.getString(2));
-            }
-        }
+        sql.query("SELECT setting, setting_value FROM config_state", row -> settings.put(row.getString(1), row.getString(2)));
         return settings;
     }
 
     private void store(Map<String, String> settings) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try (PreparedStatement delete = connection.prepareStatement("DELETE FROM config_state");
-                 PreparedStatement insert = connection.prepareStatement("INSERT INTO config_state (setting, setting_value) VALUES (?, ?)")) {
-                delete.executeUpdate();
-                for (Map.Entry<String, String> setting : settings.entrySet()) {
-                    insert.setString(1, setting.getKey());
-                    String value = setting.getValue();
-                    insert.setString(2, value.length() > 2000 ? value.substring(0, 2000) : value);
-                    insert.addBatch();
-                }
-                insert.executeBatch();
-                connection.commit();
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
+        List<Object[]> rows = new ArrayList<>();
+        settings.forEach((name, value) -> rows.add(new Object[] {name, value.length() > 2000 ? value.substring(0, 2000) : value}));
+        sql.inTransaction(connection -> {
+            Sql.update(connection, "DELETE FROM config_state");
+            Sql.batch(connection, "INSERT INTO config_state (setting, setting_value) VALUES (?, ?)", rows);
+            return null;
+        });
     }
 }

@@ -100,7 +100,7 @@ final class AuditCommand {
                         });
             }
             ExportManifest manifest = result.manifest();
-            log.append(new AuditEntry(Instant.now(), "USER", "os:" + System.getProperty("user.name", "unknown"), "audit.export",
+            log.append(new AuditEntry(Instant.now(), "USER", "os:" + System.getProperty("user.name", "unknown"), org.cxrtriage.compliance.AuditAction.AUDIT_EXPORT.code(),
                     null, List.of(), "SUCCESS", "command line", manifest.recordCount() + " record(s) from " + start + " to " + end
                     + " as " + manifest.format() + " to " + result.file().getFileName() + ", sha256 " + manifest.sha256()));
             System.out.printf("wrote %d audit records to %s%nmanifest %s%nsha256 %s%nchain head %d %s, chain %s%n",

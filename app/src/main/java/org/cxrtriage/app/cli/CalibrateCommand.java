@@ -171,9 +171,9 @@ final class CalibrateCommand implements Callable<Integer> {
                      .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
                      .build()) {
             for (Map.Entry<String, List<Path>> study : filesByStudy.entrySet()) {
-                StudyImages.Prepared prepared = studyImages.prepare(study.getValue(), model.preprocessor());
-                if (prepared.scorable()) {
-                    rawByStudy.put(study.getKey(), model.raw(prepared.input().get()).join());
+                StudyImages.Decoded decoded = studyImages.decode(study.getValue());
+                if (decoded.scorable()) {
+                    rawByStudy.put(study.getKey(), model.raw(StudyImages.input(decoded.pixels().get(), model.preprocessor())).join());
                 } else {
                     notScored++;
                 }

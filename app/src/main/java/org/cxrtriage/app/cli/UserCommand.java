@@ -32,7 +32,7 @@ final class UserCommand {
         Path dataDir;
 
         UserStore users() {
-            return new UserStore(TriageDatabase.migrated(TriageDatabase.dataDir(dataDir)));
+            return UserStore.on(TriageDatabase.migrated(TriageDatabase.dataDir(dataDir)));
         }
     }
 

@@ -23,7 +23,6 @@ import org.hl7.fhir.r4.model.AuditEvent;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.InstantType;
 
-import javax.sql.DataSource;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -43,8 +42,8 @@ public final class AuditEventProvider implements IResourceProvider {
     private final AuditLog log;
     private final AuditEvents events = new AuditEvents();
 
-    public AuditEventProvider(DataSource dataSource) {
-        this.log = new AuditLog(dataSource);
+    public AuditEventProvider(AuditLog log) {
+        this.log = log;
     }
 
     @Override

@@ -16,8 +16,9 @@ final class FhirErrors {
         return new ResourceNotFoundException("CXR-404: " + type + "/" + id.getIdPart() + " is not known to this server");
     }
 
+    /** The database's own message is not repeated: it can quote the values (patient data) of the statement. */
     static InternalErrorException database(SQLException e) {
-        return new InternalErrorException("CXR-503: the worklist database is unavailable (" + e.getMessage()
+        return new InternalErrorException("CXR-503: the worklist database is unavailable (SQLState " + e.getSQLState()
                 + "); retry later", e);
     }
 }

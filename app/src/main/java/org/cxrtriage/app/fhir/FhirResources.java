@@ -1,5 +1,13 @@
 package org.cxrtriage.app.fhir;
 
+import org.cxrtriage.app.audit.References;
+import org.cxrtriage.app.worklist.FindingRow;
+import org.cxrtriage.app.worklist.InstanceRow;
+import org.cxrtriage.app.worklist.PersonName;
+import org.cxrtriage.app.worklist.ResultRow;
+import org.cxrtriage.app.worklist.StudyRow;
+import org.cxrtriage.app.worklist.TaskRow;
+
 import org.cxrtriage.app.audit.ModelDevice;
 import org.hl7.fhir.r4.model.CodeableConcept;
 import org.hl7.fhir.r4.model.Coding;
@@ -47,19 +55,18 @@ final class FhirResources {
         return ModelDevice.id(modelId, sha256);
     }
 
-    static Patient patient(WorklistReads.StudyRow study) {
+    static Patient patient(StudyRow study) {
         Patient patient = new Patient();
-        patient.setId(PatientKey.of(study.patientId()));
+        patient.setId(study.patientKey());
         patient.addIdentifier().setSystem(PATIENT_ID_SYSTEM).setValue(study.patientId());
-        if (study.patientName() != null && !study.patientName().isBlank()) {
-            String[] parts = study.patientName().split("\\^");
-            HumanName name = patient.addName().setFamily(parts[0]);
-            for (int i = 1; i < Math.min(parts.length, 3); i++) {
-                if (!parts[i].isBlank()) {
-                    name.addGiven(parts[i]);
+        PersonName.parse(study.patientName()).groups().stream().findFirst().ifPresent(group -> {
+            HumanName name = patient.addName().setFamily(group.family());
+            for (String given : new String[] {group.given(), group.middle()}) {
+                if (!given.isBlank()) {
+                    name.addGiven(given);
                 }
             }
-        }
+        });
         patient.setGender(switch (study.patientSex() == null ? "" : study.patientSex()) {
             case "M" -> Enumerations.AdministrativeGender.MALE;
             case "F" -> Enumerations.AdministrativeGender.FEMALE;
@@ -72,7 +79,7 @@ final class FhirResources {
         return patient;
     }
 
-    static ImagingStudy imagingStudy(WorklistReads.StudyRow study, List<WorklistReads.InstanceRow> instances) {
+    static ImagingStudy imagingStudy(StudyRow study, List<InstanceRow> instances) {
         ImagingStudy resource = new ImagingStudy();
         resource.setId(study.uid());
         resource.setStatus(ImagingStudy.ImagingStudyStatus.AVAILABLE);
@@ -81,7 +88,7 @@ final class FhirResources {
             Identifier accession = resource.addIdentifier().setValue(study.accession());
             accession.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode("ACSN");
         }
-        resource.setSubject(new Reference("Patient/" + PatientKey.of(study.patientId())));
+        resource.setSubject(new Reference(References.patient(study.patientKey())));
         if (study.started() != null) {
             resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant())));
         }
@@ -91,7 +98,7 @@ final class FhirResources {
         String modality = study.modality() == null || study.modality().isBlank() ? "OT" : study.modality();
         resource.addModality().setSystem(DCM).setCode(modality);
         Map<String, ImagingStudy.ImagingStudySeriesComponent> series = new LinkedHashMap<>();
-        for (WorklistReads.InstanceRow instance : instances) {
+        for (InstanceRow instance : instances) {
             ImagingStudy.ImagingStudySeriesComponent component = series.computeIfAbsent(instance.seriesUid(), uid -> {
                 ImagingStudy.ImagingStudySeriesComponent s = resource.addSeries();
                 s.setUid(uid);
@@ -107,8 +114,8 @@ final class FhirResources {
         return resource;
     }
 
-    /** @param dicomPatientId the study's patient, or null when its details are not known yet */
-    static Task task(WorklistReads.TaskRow row, String dicomPatientId) {
+    /** @param patientKey the study's Patient id, or null when its details are not known yet */
+    static Task task(TaskRow row, String patientKey) {
         Task task = new Task();
         task.setId(row.studyUid());
         task.setStatus(Task.TaskStatus.fromCode(row.status()));
@@ -116,9 +123,9 @@ final class FhirResources {
         task.setPriority(Task.TaskPriority.fromCode(row.priority()));
         task.getCode().setText("Review chest radiograph (AI-prioritised)");
         task.setDescription(row.critical() ? "AI flagged a critical finding" : "AI found no critical finding above its operating point");
-        task.setFocus(new Reference("ImagingStudy/" + row.studyUid()));
-        if (dicomPatientId != null) {
-            task.setFor(new Reference("Patient/" + PatientKey.of(dicomPatientId)));
+        task.setFocus(new Reference(References.imagingStudy(row.studyUid())));
+        if (patientKey != null) {
+            task.setFor(new Reference(References.patient(patientKey)));
         }
         String business = "scored".equals(row.businessStatus()) ? "scored" : "not scored: " + row.reason();
         task.setBusinessStatus(new CodeableConcept().setText(business));
@@ -130,21 +137,21 @@ final class FhirResources {
         task.setLastModified(Date.from(row.lastModified().toInstant()));
         if (row.currentResultId() != null && "scored".equals(row.businessStatus())) {
             task.addOutput().setType(new CodeableConcept().setText("AI triage report"))
-                    .setValue(new Reference("DiagnosticReport/r" + row.currentResultId()));
+                    .setValue(new Reference(References.diagnosticReport(row.currentResultId())));
         }
         return task;
     }
 
-    static Observation observation(WorklistReads.FindingRow finding, WorklistReads.ResultRow result,
-                                   WorklistReads.StudyRow study) {
+    static Observation observation(FindingRow finding, ResultRow result,
+                                   StudyRow study) {
         Observation observation = new Observation();
-        observation.setId("f" + finding.id());
+        observation.setId(References.observationId(finding.id()));
         observation.setStatus(Observation.ObservationStatus.PRELIMINARY);
         observation.addCategory().addCoding().setSystem(OBSERVATION_CATEGORY).setCode("imaging");
         observation.getCode().addCoding().setSystem(finding.codeSystem()).setCode(finding.code()).setDisplay(finding.display());
         observation.getCode().setText(finding.display() + " (AI probability)");
-        if (study != null && study.patientId() != null) {
-            observation.setSubject(new Reference("Patient/" + PatientKey.of(study.patientId())));
+        if (study != null && study.patientKey() != null) {
+            observation.setSubject(new Reference(References.patient(study.patientKey())));
         }
         observation.setEffective(new DateTimeType(Date.from(result.createdAt().toInstant())));
         observation.setValue(new Quantity().setValue(finding.probability()).setSystem("http://unitsofmeasure.org")
@@ -158,39 +165,39 @@ final class FhirResources {
         }
         observation.getMethod().setText("AI model " + result.modelId() + " " + result.modelVersion()
                 + ", calibrated probability" + (result.shadow() ? " (shadow model: not used for priority)" : ""));
-        observation.setDevice(new Reference("Device/" + deviceId(result.modelId(), result.modelSha256())));
-        observation.addDerivedFrom(new Reference("ImagingStudy/" + result.studyUid()));
+        observation.setDevice(new Reference(References.device(deviceId(result.modelId(), result.modelSha256()))));
+        observation.addDerivedFrom(new Reference(References.imagingStudy(result.studyUid())));
         return observation;
     }
 
-    static DiagnosticReport report(WorklistReads.ResultRow result, List<WorklistReads.FindingRow> findings,
-                                   WorklistReads.StudyRow study) {
+    static DiagnosticReport report(ResultRow result, List<FindingRow> findings,
+                                   StudyRow study) {
         DiagnosticReport report = new DiagnosticReport();
-        report.setId("r" + result.id());
+        report.setId(References.resultId(result.id()));
         report.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
         report.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0074").setCode("RAD");
         report.getCode().setText("AI chest radiograph triage");
-        if (study != null && study.patientId() != null) {
-            report.setSubject(new Reference("Patient/" + PatientKey.of(study.patientId())));
+        if (study != null && study.patientKey() != null) {
+            report.setSubject(new Reference(References.patient(study.patientKey())));
         }
         report.setIssued(Date.from(result.createdAt().toInstant()));
-        report.addImagingStudy(new Reference("ImagingStudy/" + result.studyUid()));
-        findings.forEach(f -> report.addResult(new Reference("Observation/f" + f.id())));
-        long positives = findings.stream().filter(WorklistReads.FindingRow::positive).count();
+        report.addImagingStudy(new Reference(References.imagingStudy(result.studyUid())));
+        findings.forEach(f -> report.addResult(new Reference(References.observation(f.id()))));
+        long positives = findings.stream().filter(FindingRow::positive).count();
         report.setConclusion((positives == 0 ? "No finding above its operating point. " : positives
                 + " finding(s) above the operating point. ") + DISCLAIMER
-                + (result.supersededBy() != null ? " Superseded by DiagnosticReport/r" + result.supersededBy() + "." : ""));
+                + (result.supersededBy() != null ? " Superseded by " + References.diagnosticReport(result.supersededBy()) + "." : ""));
         return report;
     }
 
     /** The model as a Device: id, version, file SHA-256 and the calibration version(s) of its findings. */
-    static Device device(WorklistReads.ResultRow result, List<WorklistReads.FindingRow> findings) {
+    static Device device(ResultRow result, List<FindingRow> findings) {
         Device device = new Device();
         device.setId(deviceId(result.modelId(), result.modelSha256()));
         device.addIdentifier().setSystem("urn:cxr-triage:model-sha256").setValue(result.modelSha256());
         device.addDeviceName().setName(result.modelId()).setType(Device.DeviceNameType.MODELNAME);
         device.addVersion().setValue(result.modelVersion()).getType().setText("model version");
-        String calibrations = String.join(", ", findings.stream().map(WorklistReads.FindingRow::calibrationVersion)
+        String calibrations = String.join(", ", findings.stream().map(FindingRow::calibrationVersion)
                 .distinct().toList());
         if (!calibrations.isEmpty()) {
             device.addVersion().setValue(calibrations).getType().setText("calibration version");
@@ -200,17 +207,17 @@ final class FhirResources {
         return device;
     }
 
-    static Provenance provenance(WorklistReads.ResultRow result, List<WorklistReads.FindingRow> findings) {
+    static Provenance provenance(ResultRow result, List<FindingRow> findings) {
         Provenance provenance = new Provenance();
-        provenance.setId("r" + result.id());
-        provenance.addTarget(new Reference("DiagnosticReport/r" + result.id()));
-        findings.forEach(f -> provenance.addTarget(new Reference("Observation/f" + f.id())));
+        provenance.setId(References.resultId(result.id()));
+        provenance.addTarget(new Reference(References.diagnosticReport(result.id())));
+        findings.forEach(f -> provenance.addTarget(new Reference(References.observation(f.id()))));
         provenance.setRecorded(Date.from(result.createdAt().toInstant()));
-        provenance.addAgent().setWho(new Reference("Device/" + deviceId(result.modelId(), result.modelSha256())))
+        provenance.addAgent().setWho(new Reference(References.device(deviceId(result.modelId(), result.modelSha256()))))
                 .getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/provenance-participant-type")
                 .setCode("performer");
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
-                .setWhat(new Reference("ImagingStudy/" + result.studyUid()));
+                .setWhat(new Reference(References.imagingStudy(result.studyUid())));
         return provenance;
     }
 }

@@ -1,5 +1,10 @@
 package org.cxrtriage.app.fhir;
 
+import org.cxrtriage.app.worklist.StudyRow;
+import org.cxrtriage.app.worklist.StudySearch;
+import org.cxrtriage.app.worklist.WorklistQueries;
+import java.util.Optional;
+
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
@@ -20,10 +25,10 @@ import java.util.List;
 @Singleton
 public final class ImagingStudyProvider implements IResourceProvider {
 
-    private final WorklistReads reads;
+    private final WorklistQueries queries;
 
-    public ImagingStudyProvider(WorklistReads reads) {
-        this.reads = reads;
+    public ImagingStudyProvider(WorklistQueries queries) {
+        this.queries = queries;
     }
 
     @Override
@@ -34,9 +39,9 @@ public final class ImagingStudyProvider implements IResourceProvider {
     @Read
     public ImagingStudy read(@IdParam IdType id) {
         try {
-            WorklistReads.StudyRow study = reads.study(id.getIdPart()).filter(s -> s.patientId() != null)
+            StudyRow study = queries.study(id.getIdPart()).filter(s -> s.patientId() != null)
                     .orElseThrow(() -> FhirErrors.notFound("ImagingStudy", id));
-            return FhirResources.imagingStudy(study, reads.instances(study.uid()));
+            return FhirResources.imagingStudy(study, queries.instances(study.uid()));
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
@@ -46,30 +51,13 @@ public final class ImagingStudyProvider implements IResourceProvider {
     public List<ImagingStudy> search(@OptionalParam(name = ImagingStudy.SP_IDENTIFIER) TokenParam identifier,
                                      @OptionalParam(name = ImagingStudy.SP_PATIENT) ReferenceParam patient,
                                      @OptionalParam(name = ImagingStudy.SP_STARTED) DateRangeParam started) {
-        StringBuilder where = new StringBuilder();
-        List<Object> parameters = new ArrayList<>();
-        if (identifier != null) {
-            String value = identifier.getValue().replaceFirst("^urn:oid:", "");
-            where.append(" AND (study_instance_uid = ? OR accession_number = ?)");
-            parameters.add(value);
-            parameters.add(identifier.getValue());
-        }
-        if (patient != null) {
-            where.append(" AND patient_key = ?");
-            parameters.add(patient.getIdPart());
-        }
-        if (started != null && started.getLowerBoundAsInstant() != null) {
-            where.append(" AND study_started >= ?");
-            parameters.add(started.getLowerBoundAsInstant().toInstant().atOffset(java.time.ZoneOffset.UTC));
-        }
-        if (started != null && started.getUpperBoundAsInstant() != null) {
-            where.append(" AND study_started <= ?");
-            parameters.add(started.getUpperBoundAsInstant().toInstant().atOffset(java.time.ZoneOffset.UTC));
-        }
+        FhirDates startedRange = FhirDates.of(started);
+        StudySearch search = new StudySearch(Optional.ofNullable(identifier).map(TokenParam::getValue),
+                Optional.ofNullable(patient).map(ReferenceParam::getIdPart), startedRange.from(), startedRange.to());
         try {
             List<ImagingStudy> studies = new ArrayList<>();
-            for (WorklistReads.StudyRow study : reads.studies(where.toString(), parameters.toArray())) {
-                studies.add(FhirResources.imagingStudy(study, reads.instances(study.uid())));
+            for (StudyRow study : queries.studies(search)) {
+                studies.add(FhirResources.imagingStudy(study, queries.instances(study.uid())));
             }
             return studies;
         } catch (SQLException e) {

@@ -14,7 +14,12 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.security.FhirSecurityInterceptor;
 import org.cxrtriage.app.security.Principal;
-import org.cxrtriage.app.triage.WorklistActions;
+import org.cxrtriage.app.worklist.FindingRow;
+import org.cxrtriage.app.worklist.ResultRow;
+import org.cxrtriage.app.worklist.StudyRow;
+import org.cxrtriage.app.worklist.WorklistActions;
+import org.cxrtriage.app.worklist.WorklistQueries;
+import java.util.Optional;
 import org.hl7.fhir.r4.model.BooleanType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
@@ -35,11 +40,11 @@ import java.util.Optional;
 @Singleton
 public final class ObservationProvider implements IResourceProvider {
 
-    private final WorklistReads reads;
+    private final WorklistQueries queries;
     private final WorklistActions actions;
 
-    public ObservationProvider(WorklistReads reads, WorklistActions actions) {
-        this.reads = reads;
+    public ObservationProvider(WorklistQueries queries, WorklistActions actions) {
+        this.queries = queries;
         this.actions = actions;
     }
 
@@ -51,9 +56,9 @@ public final class ObservationProvider implements IResourceProvider {
     @Read
     public Observation read(@IdParam IdType id) {
         try {
-            WorklistReads.FindingRow finding = reads.finding(findingId(id)).orElseThrow(() -> FhirErrors.notFound("Observation", id));
-            WorklistReads.ResultRow result = reads.result(finding.resultId()).orElseThrow();
-            return FhirResources.observation(finding, result, reads.study(result.studyUid()).orElse(null));
+            FindingRow finding = queries.finding(findingId(id)).orElseThrow(() -> FhirErrors.notFound("Observation", id));
+            ResultRow result = queries.result(finding.resultId()).orElseThrow();
+            return FhirResources.observation(finding, result, queries.study(result.studyUid()).orElse(null));
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
@@ -63,22 +68,18 @@ public final class ObservationProvider implements IResourceProvider {
     public List<Observation> search(@OptionalParam(name = Observation.SP_SUBJECT) ReferenceParam subject,
                                     @OptionalParam(name = Observation.SP_DERIVED_FROM) ReferenceParam derivedFrom,
                                     @OptionalParam(name = Observation.SP_CODE) TokenParam code) {
-        StringBuilder where = new StringBuilder();
-        List<Object> parameters = new ArrayList<>();
-        if (derivedFrom != null) {
-            where.append(" AND study_instance_uid = ?");
-            parameters.add(derivedFrom.getIdPart());
-        }
-        if (subject != null) {
-            where.append(" AND study_instance_uid IN (SELECT study_instance_uid FROM study WHERE patient_key = ?)");
-            parameters.add(subject.getIdPart());
-        }
         try {
             List<Observation> observations = new ArrayList<>();
-            Map<Long, WorklistReads.StudyRow> studies = new java.util.HashMap<>();
-            for (WorklistReads.ResultRow result : reads.results(where.toString(), parameters.toArray())) {
-                WorklistReads.StudyRow study = studies.computeIfAbsent(result.id(), id -> studyOrNull(result.studyUid()));
-                for (WorklistReads.FindingRow finding : reads.findings(" AND result_id = ?", result.id())) {
+            Map<String, Optional<StudyRow>> studies = new java.util.HashMap<>();
+            List<ResultRow> results = queries.scoredResults(Optional.ofNullable(derivedFrom).map(ReferenceParam::getIdPart),
+                    Optional.ofNullable(subject).map(ReferenceParam::getIdPart));
+            Map<Long, List<FindingRow>> findings = queries.findings(results.stream().map(ResultRow::id).toList());
+            for (ResultRow result : results) {
+                if (!studies.containsKey(result.studyUid())) {
+                    studies.put(result.studyUid(), queries.study(result.studyUid()));
+                }
+                StudyRow study = studies.get(result.studyUid()).orElse(null);
+                for (FindingRow finding : findings.getOrDefault(result.id(), List.of())) {
                     if (code == null || matches(code, finding)) {
                         observations.add(FhirResources.observation(finding, result, study));
                     }
@@ -115,15 +116,8 @@ public final class ObservationProvider implements IResourceProvider {
         return outcome;
     }
 
-    private WorklistReads.StudyRow studyOrNull(String uid) {
-        try {
-            return reads.study(uid).orElse(null);
-        } catch (SQLException e) {
-            throw FhirErrors.database(e);
-        }
-    }
 
-    private static boolean matches(TokenParam code, WorklistReads.FindingRow finding) {
+    private static boolean matches(TokenParam code, FindingRow finding) {
         return code.getValue().equals(finding.code())
                 && (code.getSystem() == null || code.getSystem().isEmpty() || code.getSystem().equals(finding.codeSystem()));
     }

@@ -1,5 +1,10 @@
 package org.cxrtriage.app.fhir;
 
+import org.cxrtriage.app.worklist.StudyRow;
+import org.cxrtriage.app.worklist.StudySearch;
+import org.cxrtriage.app.worklist.WorklistQueries;
+import java.util.Optional;
+
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.server.IResourceProvider;
@@ -14,10 +19,10 @@ import java.util.List;
 @Singleton
 public final class PatientProvider implements IResourceProvider {
 
-    private final WorklistReads reads;
+    private final WorklistQueries queries;
 
-    public PatientProvider(WorklistReads reads) {
-        this.reads = reads;
+    public PatientProvider(WorklistQueries queries) {
+        this.queries = queries;
     }
 
     @Override
@@ -28,7 +33,8 @@ public final class PatientProvider implements IResourceProvider {
     @Read
     public Patient read(@IdParam IdType id) {
         try {
-            List<WorklistReads.StudyRow> studies = reads.studiesOfPatient(id.getIdPart());
+            List<StudyRow> studies = queries.studies(new StudySearch(Optional.empty(), Optional.of(id.getIdPart()),
+                    Optional.empty(), Optional.empty()));
             if (studies.isEmpty()) {
                 throw FhirErrors.notFound("Patient", id);
             }

@@ -1,5 +1,9 @@
 package org.cxrtriage.app.fhir;
 
+import org.cxrtriage.app.worklist.ResultRow;
+import org.cxrtriage.app.worklist.WorklistQueries;
+import java.util.Optional;
+
 import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
@@ -27,10 +31,10 @@ final class ResultProviders {
     /** One preliminary DiagnosticReport per model run; search by subject or imaging study. */
     @Singleton
     public static final class DiagnosticReports implements IResourceProvider {
-        private final WorklistReads reads;
+        private final WorklistQueries queries;
 
-        public DiagnosticReports(WorklistReads reads) {
-            this.reads = reads;
+        public DiagnosticReports(WorklistQueries queries) {
+            this.queries = queries;
         }
 
         @Override
@@ -42,8 +46,7 @@ final class ResultProviders {
         public DiagnosticReport read(@IdParam IdType id) {
             try {
                 long resultId = ObservationProvider.resultId(id).orElseThrow(() -> FhirErrors.notFound("DiagnosticReport", id));
-                WorklistReads.ResultRow result = reads.results(" AND id = ?", resultId).stream().findFirst()
-                        .orElseThrow(() -> FhirErrors.notFound("DiagnosticReport", id));
+                ResultRow result = queries.scoredResult(resultId).orElseThrow(() -> FhirErrors.notFound("DiagnosticReport", id));
                 return report(result);
             } catch (SQLException e) {
                 throw FhirErrors.database(e);
@@ -54,10 +57,9 @@ final class ResultProviders {
         public List<DiagnosticReport> search(@OptionalParam(name = DiagnosticReport.SP_SUBJECT) ReferenceParam subject) {
             try {
                 List<DiagnosticReport> reports = new ArrayList<>();
-                List<WorklistReads.ResultRow> results = subject == null ? reads.results("")
-                        : reads.results(" AND study_instance_uid IN (SELECT study_instance_uid FROM study WHERE patient_key = ?)",
-                        subject.getIdPart());
-                for (WorklistReads.ResultRow result : results) {
+                List<ResultRow> results = queries.scoredResults(Optional.empty(),
+                        Optional.ofNullable(subject).map(ReferenceParam::getIdPart));
+                for (ResultRow result : results) {
                     reports.add(report(result));
                 }
                 return reports;
@@ -66,19 +68,18 @@ final class ResultProviders {
             }
         }
 
-        private DiagnosticReport report(WorklistReads.ResultRow result) throws SQLException {
-            return FhirResources.report(result, reads.findings(" AND result_id = ?", result.id()),
-                    reads.study(result.studyUid()).orElse(null));
+        private DiagnosticReport report(ResultRow result) throws SQLException {
+            return FhirResources.report(result, queries.findings(result.id()), queries.study(result.studyUid()).orElse(null));
         }
     }
 
     /** Each model (id and file hash) that produced a result, as a Device. */
     @Singleton
     public static final class Devices implements IResourceProvider {
-        private final WorklistReads reads;
+        private final WorklistQueries queries;
 
-        public Devices(WorklistReads reads) {
-            this.reads = reads;
+        public Devices(WorklistQueries queries) {
+            this.queries = queries;
         }
 
         @Override
@@ -103,10 +104,10 @@ final class ResultProviders {
         private Map<String, Device> all() {
             try {
                 Map<String, Device> devices = new LinkedHashMap<>();
-                for (WorklistReads.ResultRow result : reads.results("")) {
+                for (ResultRow result : queries.scoredResults(Optional.empty(), Optional.empty())) {
                     String id = FhirResources.deviceId(result.modelId(), result.modelSha256());
                     if (!devices.containsKey(id)) {
-                        devices.put(id, FhirResources.device(result, reads.findings(" AND result_id = ?", result.id())));
+                        devices.put(id, FhirResources.device(result, queries.findings(result.id())));
                     }
                 }
                 return devices;
@@ -119,10 +120,10 @@ final class ResultProviders {
     /** Which model run produced which report and observations, from which study. */
     @Singleton
     public static final class Provenances implements IResourceProvider {
-        private final WorklistReads reads;
+        private final WorklistQueries queries;
 
-        public Provenances(WorklistReads reads) {
-            this.reads = reads;
+        public Provenances(WorklistQueries queries) {
+            this.queries = queries;
         }
 
         @Override
@@ -134,9 +135,8 @@ final class ResultProviders {
         public Provenance read(@IdParam IdType id) {
             try {
                 long resultId = ObservationProvider.resultId(id).orElseThrow(() -> FhirErrors.notFound("Provenance", id));
-                WorklistReads.ResultRow result = reads.results(" AND id = ?", resultId).stream().findFirst()
-                        .orElseThrow(() -> FhirErrors.notFound("Provenance", id));
-                return FhirResources.provenance(result, reads.findings(" AND result_id = ?", result.id()));
+                ResultRow result = queries.scoredResult(resultId).orElseThrow(() -> FhirErrors.notFound("Provenance", id));
+                return FhirResources.provenance(result, queries.findings(result.id()));
             } catch (SQLException e) {
                 throw FhirErrors.database(e);
             }
@@ -146,8 +146,8 @@ final class ResultProviders {
         public List<Provenance> search(@OptionalParam(name = Provenance.SP_TARGET) ReferenceParam target) {
             try {
                 List<Provenance> provenances = new ArrayList<>();
-                for (WorklistReads.ResultRow result : reads.results("")) {
-                    Provenance provenance = FhirResources.provenance(result, reads.findings(" AND result_id = ?", result.id()));
+                for (ResultRow result : queries.scoredResults(Optional.empty(), Optional.empty())) {
+                    Provenance provenance = FhirResources.provenance(result, queries.findings(result.id()));
                     if (target == null || provenance.getTarget().stream()
                             .anyMatch(t -> t.getReference().endsWith("/" + target.getIdPart()))) {
                         provenances.add(provenance);

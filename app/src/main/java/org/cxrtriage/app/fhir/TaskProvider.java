@@ -24,7 +24,12 @@ import ca.uhn.fhir.rest.server.exceptions.UnprocessableEntityException;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.security.FhirSecurityInterceptor;
 import org.cxrtriage.app.security.Principal;
-import org.cxrtriage.app.triage.WorklistActions;
+import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import org.cxrtriage.app.worklist.StudyRow;
+import org.cxrtriage.app.worklist.TaskRow;
+import org.cxrtriage.app.worklist.TaskSearch;
+import org.cxrtriage.app.worklist.WorklistActions;
+import org.cxrtriage.app.worklist.WorklistQueries;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Task;
 
@@ -45,15 +50,16 @@ import java.util.Set;
 public final class TaskProvider implements IResourceProvider {
 
     public static final String SP_TRIAGE_SCORE = "triage-score";
-    private static final Map<String, String> SORT_COLUMNS = Map.of(
-            "priority", "priority_rank", SP_TRIAGE_SCORE, "triage_score", "authored-on", "authored_on",
-            "modified", "last_modified", "_lastUpdated", "last_modified");
+    private static final Map<String, TaskSearch.SortField> SORT_FIELDS = Map.of(
+            "priority", TaskSearch.SortField.PRIORITY, SP_TRIAGE_SCORE, TaskSearch.SortField.TRIAGE_SCORE,
+            "authored-on", TaskSearch.SortField.AUTHORED_ON, "modified", TaskSearch.SortField.MODIFIED,
+            "_lastUpdated", TaskSearch.SortField.MODIFIED);
 
-    private final WorklistReads reads;
+    private final WorklistQueries queries;
     private final WorklistActions actions;
 
-    public TaskProvider(WorklistReads reads, WorklistActions actions) {
-        this.reads = reads;
+    public TaskProvider(WorklistQueries queries, WorklistActions actions) {
+        this.queries = queries;
         this.actions = actions;
     }
 
@@ -65,8 +71,8 @@ public final class TaskProvider implements IResourceProvider {
     @Read
     public Task read(@IdParam IdType id) {
         try {
-            WorklistReads.TaskRow row = reads.task(id.getIdPart()).orElseThrow(() -> FhirErrors.notFound("Task", id));
-            return FhirResources.task(row, reads.study(row.studyUid()).map(WorklistReads.StudyRow::patientId).orElse(null));
+            TaskRow row = queries.task(id.getIdPart()).orElseThrow(() -> FhirErrors.notFound("Task", id));
+            return FhirResources.task(row, queries.study(row.studyUid()).map(StudyRow::patientKey).orElse(null));
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
@@ -81,47 +87,21 @@ public final class TaskProvider implements IResourceProvider {
                              @OptionalParam(name = Task.SP_MODIFIED) DateRangeParam modified,
                              @IncludeParam(allow = {"Task:focus"}) Set<Include> includes,
                              @Sort SortSpec sort) {
-        StringBuilder where = new StringBuilder();
-        List<Object> parameters = new ArrayList<>();
-        in(where, parameters, "status", status);
-        in(where, parameters, "priority", priority);
-        if (owner != null) {
-            where.append(" AND owner = ?");
-            parameters.add(owner.getIdPart() != null ? owner.getIdPart() : owner.getValue());
-        }
-        if (focus != null) {
-            where.append(" AND study_instance_uid = ?");
-            parameters.add(focus.getIdPart());
-        }
-        if (score != null && score.getValue() != null) {
-            String operator = switch (score.getPrefix() == null ? ca.uhn.fhir.rest.param.ParamPrefixEnum.EQUAL : score.getPrefix()) {
-                case GREATERTHAN -> ">";
-                case GREATERTHAN_OR_EQUALS -> ">=";
-                case LESSTHAN -> "<";
-                case LESSTHAN_OR_EQUALS -> "<=";
-                default -> "=";
-            };
-            where.append(" AND triage_score ").append(operator).append(" ?");
-            parameters.add(score.getValue().doubleValue());
-        }
-        if (modified != null && modified.getLowerBoundAsInstant() != null) {
-            where.append(" AND last_modified >= ?");
-            parameters.add(modified.getLowerBoundAsInstant().toInstant().atOffset(java.time.ZoneOffset.UTC));
-        }
-        if (modified != null && modified.getUpperBoundAsInstant() != null) {
-            where.append(" AND last_modified <= ?");
-            parameters.add(modified.getUpperBoundAsInstant().toInstant().atOffset(java.time.ZoneOffset.UTC));
-        }
+        FhirDates modifiedRange = FhirDates.of(modified);
+        TaskSearch search = new TaskSearch(values(status), values(priority),
+                Optional.ofNullable(owner).map(o -> o.getIdPart() != null ? o.getIdPart() : o.getValue()),
+                Optional.ofNullable(focus).map(ReferenceParam::getIdPart), scoreBound(score), modifiedRange.from(),
+                modifiedRange.to(), sortKeys(sort));
         try {
             List<Task> tasks = new ArrayList<>();
-            List<WorklistReads.TaskRow> rows = reads.tasks(where.toString(), orderBy(sort), parameters);
-            Map<String, String> patientIds = reads.patientIds(rows.stream().map(WorklistReads.TaskRow::studyUid).toList());
-            for (WorklistReads.TaskRow row : rows) {
-                Task task = FhirResources.task(row, patientIds.get(row.studyUid()));
+            List<TaskRow> rows = queries.tasks(search);
+            Map<String, String> patientKeys = queries.patientKeys(rows.stream().map(TaskRow::studyUid).toList());
+            for (TaskRow row : rows) {
+                Task task = FhirResources.task(row, patientKeys.get(row.studyUid()));
                 if (includes != null && !includes.isEmpty()) {
-                    Optional<WorklistReads.StudyRow> study = reads.study(row.studyUid());
+                    Optional<StudyRow> study = queries.study(row.studyUid());
                     if (study.isPresent()) {
-                        task.getFocus().setResource(FhirResources.imagingStudy(study.get(), reads.instances(row.studyUid())));
+                        task.getFocus().setResource(FhirResources.imagingStudy(study.get(), queries.instances(row.studyUid())));
                     }
                 }
                 tasks.add(task);
@@ -152,33 +132,38 @@ public final class TaskProvider implements IResourceProvider {
         return new MethodOutcome(new IdType("Task", id.getIdPart())).setResource(read(id));
     }
 
-    private static void in(StringBuilder where, List<Object> parameters, String column, TokenOrListParam tokens) {
-        if (tokens == null || tokens.getValuesAsQueryTokens().isEmpty()) {
-            return;
-        }
-        where.append(" AND ").append(column).append(" IN (");
-        List<TokenParam> values = tokens.getValuesAsQueryTokens();
-        for (int i = 0; i < values.size(); i++) {
-            where.append(i == 0 ? "?" : ", ?");
-            parameters.add(values.get(i).getValue());
-        }
-        where.append(")");
+    private static List<String> values(TokenOrListParam tokens) {
+        return tokens == null ? List.of() : tokens.getValuesAsQueryTokens().stream().map(TokenParam::getValue).toList();
     }
 
-    private static String orderBy(SortSpec sort) {
-        if (sort == null) {
-            return "priority_rank DESC, aged_score DESC, authored_on ASC";
+    private static Optional<TaskSearch.ScoreBound> scoreBound(NumberParam score) {
+        if (score == null || score.getValue() == null) {
+            return Optional.empty();
         }
-        List<String> parts = new ArrayList<>();
+        TaskSearch.Comparison comparison = switch (score.getPrefix() == null ? ParamPrefixEnum.EQUAL : score.getPrefix()) {
+            case GREATERTHAN -> TaskSearch.Comparison.GT;
+            case GREATERTHAN_OR_EQUALS -> TaskSearch.Comparison.GE;
+            case LESSTHAN -> TaskSearch.Comparison.LT;
+            case LESSTHAN_OR_EQUALS -> TaskSearch.Comparison.LE;
+            default -> TaskSearch.Comparison.EQ;
+        };
+        double value = score.getValue().doubleValue();
+        if (!Double.isFinite(value)) {
+            throw new InvalidRequestException("CXR-400: triage-score must be a finite number");
+        }
+        return Optional.of(new TaskSearch.ScoreBound(comparison, value));
+    }
+
+    private static List<TaskSearch.SortKey> sortKeys(SortSpec sort) {
+        List<TaskSearch.SortKey> keys = new ArrayList<>();
         for (SortSpec spec = sort; spec != null; spec = spec.getChain()) {
-            String column = SORT_COLUMNS.get(spec.getParamName());
-            if (column == null) {
+            TaskSearch.SortField field = SORT_FIELDS.get(spec.getParamName());
+            if (field == null) {
                 throw new InvalidRequestException("CXR-400: cannot sort Tasks by '" + spec.getParamName() + "'; use one of "
-                        + SORT_COLUMNS.keySet());
+                        + SORT_FIELDS.keySet());
             }
-            parts.add(column + (spec.getOrder() == SortOrderEnum.DESC ? " DESC" : " ASC"));
+            keys.add(new TaskSearch.SortKey(field, spec.getOrder() == SortOrderEnum.DESC));
         }
-        parts.add("study_instance_uid ASC");
-        return String.join(", ", parts);
+        return keys;
     }
 }

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.ingest;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.cxrtriage.app.audit.AuditTrail;
@@ -67,12 +68,12 @@ public final class DicomListener implements AutoCloseable {
         return new AssociationEvents() {
             @Override
             public void rejected(String callingAeTitle, String calledAeTitle, String remoteAddress, String reason) {
-                audit.dicomPeer(callingAeTitle, "dicom.association", null, false, remoteAddress, "rejected: " + reason);
+                audit.dicomPeer(callingAeTitle, AuditAction.DICOM_ASSOCIATION, null, false, remoteAddress, "rejected: " + reason);
             }
 
             @Override
             public void closed(AssociationSummary s) {
-                audit.dicomPeer(s.callingAeTitle(), "dicom.association", null, s.failed() == 0, s.remoteAddress(),
+                audit.dicomPeer(s.callingAeTitle(), AuditAction.DICOM_ASSOCIATION, null, s.failed() == 0, s.remoteAddress(),
                         String.format("%s ended by %s: %d stored, %d failed, %d echo(es)", s.id(), s.endedBy(), s.stored(),
                                 s.failed(), s.echoes()));
             }

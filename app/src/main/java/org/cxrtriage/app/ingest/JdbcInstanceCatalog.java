@@ -1,5 +1,6 @@
 package org.cxrtriage.app.ingest;
 
+import org.cxrtriage.compliance.AuditAction;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.StorageConfig;
@@ -55,7 +56,7 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
                 if (!recorded) {
                     connection.rollback();
                 }
-                audit.dicomPeer(connection, instance.callingAeTitle(), "dicom.store", instance.studyInstanceUid(),
+                audit.dicomPeer(connection, instance.callingAeTitle(), AuditAction.DICOM_STORE, instance.studyInstanceUid(),
                         (recorded ? "stored " : "re-sent, already stored ") + instance.sopInstanceUid());
                 connection.commit();
                 return recorded;

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.models;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
 import io.micronaut.http.annotation.Controller;
@@ -32,14 +33,14 @@ public final class ModelAdminController {
         String admin = AccessFilter.principal(request).map(Principal::name).orElse("unknown");
         try {
             ModelRegistry.Snapshot snapshot = registry.reload();
-            audit.user(admin, "model.reload", null, ModelsFactory.devices(snapshot), true, AccessFilter.source(request),
+            audit.user(admin, AuditAction.MODEL_RELOAD, null, ModelsFactory.devices(snapshot), true, AccessFilter.source(request),
                     ModelsFactory.describe(snapshot));
             return HttpResponse.ok(Map.of(
                     "active", snapshot.active().manifest().id() + " " + snapshot.active().manifest().version(),
                     "shadows", snapshot.shadows().stream().map(m -> m.manifest().id() + " " + m.manifest().version()).toList(),
                     "problems", snapshot.problems()));
         } catch (ManifestException e) {
-            audit.user(admin, "model.reload", null, List.of(), false, AccessFilter.source(request),
+            audit.user(admin, AuditAction.MODEL_RELOAD, null, List.of(), false, AccessFilter.source(request),
                     "refused, previous models still running: " + e.getMessage());
             return HttpResponse.<Map<String, Object>>status(io.micronaut.http.HttpStatus.UNPROCESSABLE_ENTITY)
                     .body(Map.of("error", e.getMessage(), "note", "the previous models are still running"));

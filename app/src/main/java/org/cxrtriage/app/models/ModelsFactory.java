@@ -1,5 +1,6 @@
 package org.cxrtriage.app.models;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.context.annotation.Bean;
 import io.micronaut.context.annotation.Context;
 import io.micronaut.context.annotation.Factory;
@@ -33,7 +34,7 @@ public final class ModelsFactory {
         ModelRegistry registry = new ModelRegistry(new RegistrySettings(modelsDir, Optional.of(bundled), config.activeId(),
                 config.shadowIds(), config.session()));
         ModelRegistry.Snapshot loaded = registry.current();
-        audit.system("model.load", null, devices(loaded), true, describe(loaded));
+        audit.system(AuditAction.MODEL_LOAD, null, devices(loaded), true, describe(loaded));
         return registry;
     }
 

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.retention;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.context.annotation.Property;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
@@ -132,7 +133,7 @@ public final class RetentionSweeper {
             }
             mark.executeBatch();
         }
-        audit.system("retention.purge", studyUid, List.of("ImagingStudy/" + studyUid), true,
+        audit.system(AuditAction.RETENTION_PURGE, studyUid, List.of("ImagingStudy/" + studyUid), true,
                 instances.size() + " instance(s), " + bytes / 1024 + " KiB of pixel data deleted after " + retention);
     }
 
@@ -153,7 +154,7 @@ public final class RetentionSweeper {
             log.warn("could not sweep the quarantine {}: {}", quarantine, e.getMessage());
         }
         if (deleted > 0) {
-            audit.system("retention.purge", null, List.of(), true, deleted + " quarantined file(s) deleted after " + retention);
+            audit.system(AuditAction.RETENTION_PURGE, null, List.of(), true, deleted + " quarantined file(s) deleted after " + retention);
         }
         return deleted;
     }

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.security;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.core.async.publisher.Publishers;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
@@ -65,7 +66,7 @@ public final class AccessFilter implements HttpServerFilter {
                 request.getHeaders().get("X-Requested-With"), request.getHeaders().get("Origin"),
                 request.getHeaders().get("Sec-Fetch-Site"), request.getHeaders().get(HttpHeaders.HOST));
         if (crossSite.isPresent() && !(rule instanceof Rule.Open && !path.equals("/api/login") && !path.equals("/api/logout"))) {
-            audit.refusal("USER", "unknown", "access.denied", List.of(method + " " + path), source(request),
+            audit.refusal("USER", "unknown", AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                     "cross-site request refused: " + crossSite.get());
             return Publishers.just(error(HttpStatus.FORBIDDEN, "request refused: " + crossSite.get()));
         }
@@ -81,13 +82,13 @@ public final class AccessFilter implements HttpServerFilter {
                 return Publishers.just(tooManyAttempts(refused.retryAfter().get()));
             }
             if (!isBasic(authorization)) { // a wrong password is already audited as login.failed
-                audit.refusal("USER", "unknown", "access.denied", List.of(method + " " + path), source(request),
+                audit.refusal("USER", "unknown", AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                         "401: " + refused.reason());
             }
             return Publishers.just(unauthorized(request, refused.reason()));
         }
         if (!(outcome instanceof Outcome.SignedIn signedIn)) {
-            audit.refusal("USER", "anonymous", "access.denied", List.of(method + " " + path), source(request),
+            audit.refusal("USER", "anonymous", AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                     "401: no credentials");
             return Publishers.just(unauthorized(request, "sign in first"));
         }
@@ -96,7 +97,7 @@ public final class AccessFilter implements HttpServerFilter {
             String why = principal.withheldUntilOwnPassword(needs.permission())
                     ? "set your own password first (your password was set by an administrator): POST /api/me/password"
                     : "the role " + principal.role() + " does not allow this (" + needs.permission() + ")";
-            audit.refusal("USER", principal.name(), "access.denied", List.of(method + " " + path), source(request),
+            audit.refusal("USER", principal.name(), AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                     "403: " + why);
             return Publishers.just(error(HttpStatus.FORBIDDEN, why));
         }

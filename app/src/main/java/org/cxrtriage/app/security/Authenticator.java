@@ -1,5 +1,6 @@
 package org.cxrtriage.app.security;
 
+import org.cxrtriage.compliance.AuditAction;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.StorageConfig;
@@ -10,7 +11,6 @@ import org.slf4j.LoggerFactory;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -65,9 +65,9 @@ public final class Authenticator {
     private final byte[] key;
     private final Map<String, Remembered> basicCache = new ConcurrentHashMap<>();
 
-    public Authenticator(DataSource dataSource, SessionStore sessions, LoginThrottle throttle, AuditTrail audit,
+    public Authenticator(UserStore users, SessionStore sessions, LoginThrottle throttle, AuditTrail audit,
                          StorageConfig storage) {
-        this.users = new UserStore(dataSource);
+        this.users = users;
         this.sessions = sessions;
         this.throttle = throttle;
         this.audit = audit;
@@ -107,7 +107,7 @@ public final class Authenticator {
         try {
             Admission admission = throttle.admit(name, source, now);
             if (admission instanceof Admission.Refused refused) {
-                audit.refusal("USER", name, "login.failed", List.of(), source,
+                audit.refusal("USER", name, AuditAction.LOGIN_FAILED, List.of(), source,
                         channel + ": refused without checking, repeated failures from this address");
                 return new Outcome.Refused("too many failed sign-ins; try again later", Optional.of(refused.retryAfter()));
             }
@@ -115,9 +115,9 @@ public final class Authenticator {
             Optional<User> user = users.check(name, password);
             if (user.isEmpty()) {
                 LoginThrottle.Failure failure = throttle.failed(ticket, Instant.now());
-                audit.refusal("USER", name, "login.failed", List.of(), source, channel + ": wrong name or password, or disabled");
+                audit.refusal("USER", name, AuditAction.LOGIN_FAILED, List.of(), source, channel + ": wrong name or password, or disabled");
                 if (failure.startsBlock()) {
-                    audit.user(name, "login.blocked", null, List.of("User/" + name), false, source, "sign-in from this address"
+                    audit.user(name, AuditAction.LOGIN_BLOCKED, null, List.of("User/" + name), false, source, "sign-in from this address"
                             + " blocked for " + failure.blockedFor().get().toSeconds() + " s after " + failure.consecutive()
                             + " consecutive failures; longer after each further failure");
                 }

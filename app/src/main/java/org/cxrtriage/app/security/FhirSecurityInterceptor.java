@@ -1,5 +1,6 @@
 package org.cxrtriage.app.security;
 
+import org.cxrtriage.compliance.AuditAction;
 import ca.uhn.fhir.interceptor.api.Hook;
 import ca.uhn.fhir.interceptor.api.Interceptor;
 import ca.uhn.fhir.interceptor.api.Pointcut;
@@ -95,7 +96,7 @@ public final class FhirSecurityInterceptor {
                 servletRequest.getHeader("X-Requested-With"), servletRequest.getHeader("Origin"),
                 servletRequest.getHeader("Sec-Fetch-Site"), servletRequest.getHeader("Host"));
         if (crossSite.isPresent() && !open) {
-            audit.refusal("USER", "unknown", "access.denied", List.of(attempted), source, "cross-site request refused: "
+            audit.refusal("USER", "unknown", AuditAction.ACCESS_DENIED, List.of(attempted), source, "cross-site request refused: "
                     + crossSite.get());
             throw new ForbiddenOperationException("CXR-403: request refused: " + crossSite.get());
         }
@@ -108,14 +109,14 @@ public final class FhirSecurityInterceptor {
                 String why = principal.withheldUntilOwnPassword(Permission.WORKLIST_WRITE)
                         ? "set your own password first (your password was set by an administrator): POST /api/me/password"
                         : "the role " + principal.role() + " may not change FHIR resources";
-                audit.refusal("USER", principal.name(), "access.denied", List.of(attempted), source, "403: " + why);
+                audit.refusal("USER", principal.name(), AuditAction.ACCESS_DENIED, List.of(attempted), source, "403: " + why);
                 throw new ForbiddenOperationException("CXR-403: " + why);
             }
             if (!open && !principal.may(Permission.WORKLIST_READ) && !principal.may(Permission.AUDIT_READ)) {
                 String why = principal.withheldUntilOwnPassword(Permission.WORKLIST_READ)
                         ? "set your own password first (your password was set by an administrator): POST /api/me/password"
                         : "the role " + principal.role() + " has no access to FHIR resources";
-                audit.refusal("USER", principal.name(), "access.denied", List.of(attempted), source, "403: " + why);
+                audit.refusal("USER", principal.name(), AuditAction.ACCESS_DENIED, List.of(attempted), source, "403: " + why);
                 throw new ForbiddenOperationException("CXR-403: " + why);
             }
             return true;
@@ -132,7 +133,7 @@ public final class FhirSecurityInterceptor {
         }
         String reason = outcome instanceof Outcome.Refused refused ? refused.reason() : "credentials required";
         if (!AccessFilter.isBasic(authorization)) { // a wrong password is already audited as login.failed
-            audit.refusal("USER", outcome instanceof Outcome.Refused ? "unknown" : "anonymous", "access.denied",
+            audit.refusal("USER", outcome instanceof Outcome.Refused ? "unknown" : "anonymous", AuditAction.ACCESS_DENIED,
                     List.of(attempted), source, "401: " + reason);
         }
         throw new AuthenticationException("CXR-401: " + reason
@@ -156,7 +157,7 @@ public final class FhirSecurityInterceptor {
                     ? "set your own password first (your password was set by an administrator): POST /api/me/password"
                     : "the role " + principal.role() + " does not allow " + operation.getCode()
                     + (request.getResourceName() == null ? "" : " on " + request.getResourceName());
-            audit.refusal("USER", principal.name(), "access.denied", List.of(request.getRequestType() + " /fhir/"
+            audit.refusal("USER", principal.name(), AuditAction.ACCESS_DENIED, List.of(request.getRequestType() + " /fhir/"
                     + request.getRequestPath()), source(request), "403: " + why);
             throw new ForbiddenOperationException("CXR-403: " + why);
         }
@@ -193,7 +194,7 @@ public final class FhirSecurityInterceptor {
         }
         boolean auditData = resources.stream().anyMatch(resource -> "AuditEvent".equals(resource.fhirType()));
         if (auditData && !principal.get().may(Permission.AUDIT_READ)) {
-            audit.refusal("USER", principal.get().name(), "access.denied", List.of(request.getRequestType() + " /fhir/"
+            audit.refusal("USER", principal.get().name(), AuditAction.ACCESS_DENIED, List.of(request.getRequestType() + " /fhir/"
                     + request.getRequestPath()), source(request), "403: audit data in the response");
             throw new ForbiddenOperationException("CXR-403: the role " + principal.get().role() + " may not read audit data");
         }
@@ -212,8 +213,8 @@ public final class FhirSecurityInterceptor {
                 studies.add(resource.getIdElement().getIdPart());
             }
         }
-        String action = auditData ? "audit.read"
-                : request.getRestOperationType() == RestOperationTypeEnum.READ ? "fhir.read" : "fhir.search";
+        AuditAction action = auditData ? AuditAction.AUDIT_READ
+                : request.getRestOperationType() == RestOperationTypeEnum.READ ? AuditAction.FHIR_READ : AuditAction.FHIR_SEARCH;
         try {
             // The path only: never the Host header or the query, which come from the client unchecked.
             audit.user(principal.get().name(), action, studies.size() == 1 ? studies.iterator().next() : null, listed, true,

@@ -2,6 +2,7 @@ package org.cxrtriage.app.security;
 
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.db.Sql;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
@@ -54,15 +55,15 @@ public final class LoginThrottle {
         }
     }
 
-    private final DataSource dataSource;
+    private final Sql sql;
 
-    public LoginThrottle(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public LoginThrottle(Sql sql) {
+        this.sql = sql;
     }
 
     public Admission admit(String name, String source, Instant now) throws SQLException {
         Ticket ticket = new Ticket(bound(name, 64), bound(source, 100));
-        return inTransaction(connection -> {
+        return sql.inTransaction(connection -> {
             State state = lock(connection, ticket);
             if (state.blockedUntil != null && now.isBefore(state.blockedUntil)) {
                 return new Admission.Refused(Duration.between(now, state.blockedUntil));
@@ -71,48 +72,27 @@ public final class LoginThrottle {
             if (state.failures + pending >= FREE_ATTEMPTS) {
                 return new Admission.Refused(state.failures >= FREE_ATTEMPTS ? block(state.failures) : Duration.ofSeconds(1));
             }
-            try (PreparedStatement update = connection.prepareStatement("""
-                    UPDATE login_throttle SET pending = ?, pending_since = ? WHERE name = ? AND source = ?""")) {
-                update.setInt(1, pending + 1);
-                update.setObject(2, utc(now));
-                update.setString(3, ticket.name());
-                update.setString(4, ticket.source());
-                update.executeUpdate();
-            }
+            Sql.update(connection, "UPDATE login_throttle SET pending = ?, pending_since = ? WHERE name = ? AND source = ?",
+                    pending + 1, utc(now), ticket.name(), ticket.source());
             return new Admission.Admitted(ticket);
         });
     }
 
     /** The admitted attempt had the right password: the pair starts afresh. */
     public void succeeded(Ticket ticket) throws SQLException {
-        inTransaction(connection -> {
-            try (PreparedStatement delete = connection.prepareStatement(
-                    "DELETE FROM login_throttle WHERE name = ? AND source = ?")) {
-                delete.setString(1, ticket.name());
-                delete.setString(2, ticket.source());
-                delete.executeUpdate();
-            }
-            return null;
-        });
+        sql.update("DELETE FROM login_throttle WHERE name = ? AND source = ?", ticket.name(), ticket.source());
     }
 
     /** The admitted attempt failed; from the fifth consecutive failure on the pair is blocked. */
     public Failure failed(Ticket ticket, Instant now) throws SQLException {
-        return inTransaction(connection -> {
+        return sql.inTransaction(connection -> {
             State state = lock(connection, ticket);
             int failures = state.failures + 1;
             Optional<Duration> block = failures >= FREE_ATTEMPTS ? Optional.of(block(failures)) : Optional.empty();
-            try (PreparedStatement update = connection.prepareStatement("""
+            Sql.update(connection, """
                     UPDATE login_throttle SET failures = ?, pending = ?, last_failure_at = ?, blocked_until = ?
-                     WHERE name = ? AND source = ?""")) {
-                update.setInt(1, failures);
-                update.setInt(2, Math.max(0, state.pending - 1));
-                update.setObject(3, utc(now));
-                update.setObject(4, block.map(b -> utc(now.plus(b))).orElse(null));
-                update.setString(5, ticket.name());
-                update.setString(6, ticket.source());
-                update.executeUpdate();
-            }
+                     WHERE name = ? AND source = ?""", failures, Math.max(0, state.pending - 1), utc(now),
+                    block.map(b -> utc(now.plus(b))).orElse(null), ticket.name(), ticket.source());
             return new Failure(failures, block);
         });
     }
@@ -127,12 +107,8 @@ public final class LoginThrottle {
     /** Pairs that have not failed for a day start afresh. */
     @Scheduled(fixedDelay = "10m", initialDelay = "1m")
     void forgetOldFailures() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement(
-                     "DELETE FROM login_throttle WHERE pending = 0 AND last_failure_at < ?")) {
-            delete.setObject(1, utc(Instant.now().minus(Duration.ofDays(1))));
-            delete.executeUpdate();
-        }
+        sql.update("DELETE FROM login_throttle WHERE pending = 0 AND last_failure_at < ?",
+                utc(Instant.now().minus(Duration.ofDays(1))));
     }
 
     private record State(int failures, int pending, Instant pendingSince, Instant blockedUntil) {
@@ -140,41 +116,13 @@ public final class LoginThrottle {
 
     /** Locks the pair's row, creating it first if it does not exist. */
     private static State lock(Connection connection, Ticket ticket) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
-                INSERT INTO login_throttle (name, source, failures, pending) VALUES (?, ?, 0, 0) ON CONFLICT DO NOTHING""")) {
-            insert.setString(1, ticket.name());
-            insert.setString(2, ticket.source());
-            insert.executeUpdate();
-        }
-        try (PreparedStatement select = connection.prepareStatement("""
+        Sql.update(connection, "INSERT INTO login_throttle (name, source, failures, pending) VALUES (?, ?, 0, 0)"
+                + " ON CONFLICT DO NOTHING", ticket.name(), ticket.source());
+        return Sql.queryOne(connection, """
                 SELECT failures, pending, pending_since, blocked_until FROM login_throttle
-                 WHERE name = ? AND source = ? FOR UPDATE""")) {
-            select.setString(1, ticket.name());
-            select.setString(2, ticket.source());
-            try (ResultSet row = select.executeQuery()) {
-                row.next();
-                return new State(row.getInt(1), row.getInt(2), instant(row.getObject(3, OffsetDateTime.class)),
-                        instant(row.getObject(4, OffsetDateTime.class)));
-            }
-        }
-    }
-
-    private interface Work<T> {
-        T run(Connection connection) throws SQLException;
-    }
-
-    private <T> T inTransaction(Work<T> work) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                T result = work.run(connection);
-                connection.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
+                 WHERE name = ? AND source = ? FOR UPDATE""", row -> new State(row.getInt(1), row.getInt(2),
+                instant(row.getObject(3, OffsetDateTime.class)), instant(row.getObject(4, OffsetDateTime.class))),
+                ticket.name(), ticket.source()).orElseThrow();
     }
 
     private static Instant instant(OffsetDateTime time) {

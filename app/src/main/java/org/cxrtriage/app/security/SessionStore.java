@@ -3,6 +3,7 @@ package org.cxrtriage.app.security;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.config.SessionConfig;
+import org.cxrtriage.app.db.Sql;
 
 import javax.sql.DataSource;
 import java.nio.charset.StandardCharsets;
@@ -35,16 +36,19 @@ public final class SessionStore {
     private static final Duration TOUCH_EVERY = Duration.ofSeconds(30);
     private static final Pattern TOKEN = Pattern.compile("[A-Za-z0-9_-]{43}");
 
+    private record Stored(String user, Instant lastSeen, Instant expiresAt) {
+    }
+
     /** A live session and whose it is. */
     public record Session(String id, String user, Instant expiresAt) {
     }
 
-    private final DataSource dataSource;
+    private final Sql sql;
     private final SessionConfig config;
     private final SecureRandom random = new SecureRandom();
 
-    public SessionStore(DataSource dataSource, SessionConfig config) {
-        this.dataSource = dataSource;
+    public SessionStore(Sql sql, SessionConfig config) {
+        this.sql = sql;
         this.config = config;
     }
 
@@ -57,19 +61,11 @@ public final class SessionStore {
         byte[] secret = new byte[32];
         random.nextBytes(secret);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement insert = connection.prepareStatement("""
-                     INSERT INTO user_session (id, user_name, kind, source, created_at, last_seen_at, expires_at)
-                     VALUES (?, ?, ?, ?, ?, ?, ?)""")) {
-            insert.setString(1, idOf(token));
-            insert.setString(2, user);
-            insert.setString(3, kind);
-            insert.setString(4, source == null || source.length() <= 100 ? source : source.substring(0, 100));
-            insert.setObject(5, utc(now));
-            insert.setObject(6, utc(now));
-            insert.setObject(7, utc(now.plus(config.maxAge())));
-            insert.executeUpdate();
-        }
+        sql.update("""
+                INSERT INTO user_session (id, user_name, kind, source, created_at, last_seen_at, expires_at)
+                VALUES (?, ?, ?, ?, ?, ?, ?)""", idOf(token), user, kind,
+                source == null || source.length() <= 100 ? source : source.substring(0, 100), utc(now), utc(now),
+                utc(now.plus(config.maxAge())));
         return token;
     }
 
@@ -79,33 +75,21 @@ public final class SessionStore {
             return Optional.empty();
         }
         String id = idOf(token);
-        try (Connection connection = dataSource.getConnection()) {
-            Session session;
-            Instant lastSeen;
-            try (PreparedStatement select = connection.prepareStatement("""
-                    SELECT user_name, last_seen_at, expires_at FROM user_session WHERE id = ? AND revoked_at IS NULL""")) {
-                select.setString(1, id);
-                try (ResultSet row = select.executeQuery()) {
-                    if (!row.next()) {
-                        return Optional.empty();
-                    }
-                    lastSeen = row.getObject(2, OffsetDateTime.class).toInstant();
-                    session = new Session(id, row.getString(1), row.getObject(3, OffsetDateTime.class).toInstant());
-                }
-            }
-            if (!now.isBefore(session.expiresAt()) || !now.isBefore(lastSeen.plus(config.idleTimeout()))) {
-                return Optional.empty();
-            }
-            if (Duration.between(lastSeen, now).compareTo(TOUCH_EVERY) > 0) {
-                try (PreparedStatement touch = connection.prepareStatement(
-                        "UPDATE user_session SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL")) {
-                    touch.setObject(1, utc(now));
-                    touch.setString(2, id);
-                    touch.executeUpdate();
-                }
-            }
-            return Optional.of(session);
+        Optional<Stored> stored = sql.queryOne("SELECT user_name, last_seen_at, expires_at FROM user_session"
+                + " WHERE id = ? AND revoked_at IS NULL", row -> new Stored(row.getString(1),
+                row.getObject(2, OffsetDateTime.class).toInstant(), row.getObject(3, OffsetDateTime.class).toInstant()), id);
+        if (stored.isEmpty()) {
+            return Optional.empty();
         }
+        Instant lastSeen = stored.get().lastSeen();
+        Session session = new Session(id, stored.get().user(), stored.get().expiresAt());
+        if (!now.isBefore(session.expiresAt()) || !now.isBefore(lastSeen.plus(config.idleTimeout()))) {
+            return Optional.empty();
+        }
+        if (Duration.between(lastSeen, now).compareTo(TOUCH_EVERY) > 0) {
+            sql.update("UPDATE user_session SET last_seen_at = ? WHERE id = ? AND revoked_at IS NULL", utc(now), id);
+        }
+        return Optional.of(session);
     }
 
     /** Ends the session of this token (sign-out). Returns false when it was not live. */
@@ -113,39 +97,23 @@ public final class SessionStore {
         if (token == null || !TOKEN.matcher(token).matches()) {
             return false;
         }
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement(
-                     "UPDATE user_session SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL")) {
-            update.setObject(1, utc(now));
-            update.setString(2, reason);
-            update.setString(3, idOf(token));
-            return update.executeUpdate() == 1;
-        }
+        return sql.update("UPDATE user_session SET revoked_at = ?, revoked_reason = ? WHERE id = ? AND revoked_at IS NULL",
+                utc(now), reason, idOf(token)) == 1;
     }
 
     /** Ends every live session of a user inside the caller's transaction; returns how many. */
     public static int revokeAll(Connection connection, String user, String reason, Instant now) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(
-                "UPDATE user_session SET revoked_at = ?, revoked_reason = ? WHERE user_name = ? AND revoked_at IS NULL")) {
-            update.setObject(1, utc(now));
-            update.setString(2, reason);
-            update.setString(3, user);
-            return update.executeUpdate();
-        }
+        return Sql.update(connection,
+                "UPDATE user_session SET revoked_at = ?, revoked_reason = ? WHERE user_name = ? AND revoked_at IS NULL",
+                utc(now), reason, user);
     }
 
     /** Sessions that ended more than a day ago are of no further use. */
     @Scheduled(fixedDelay = "1h", initialDelay = "5m")
     void forgetEnded() throws SQLException {
         OffsetDateTime dayAgo = utc(Instant.now().minus(Duration.ofDays(1)));
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement delete = connection.prepareStatement(
-                     "DELETE FROM user_session WHERE expires_at < ? OR revoked_at < ? OR last_seen_at < ?")) {
-            delete.setObject(1, dayAgo);
-            delete.setObject(2, dayAgo);
-            delete.setObject(3, utc(Instant.now().minus(config.idleTimeout()).minus(Duration.ofDays(1))));
-            delete.executeUpdate();
-        }
+        sql.update("DELETE FROM user_session WHERE expires_at < ? OR revoked_at < ? OR last_seen_at < ?", dayAgo, dayAgo,
+                utc(Instant.now().minus(config.idleTimeout()).minus(Duration.ofDays(1))));
     }
 
     static String idOf(String token) {

@@ -10,7 +10,6 @@ import org.cxrtriage.app.security.UserStore.UserException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import javax.sql.DataSource;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -30,17 +29,16 @@ public final class UserBootstrap {
     static final String ADMIN = "admin";
     private static final char[] ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz23456789".toCharArray();
 
-    private final DataSource dataSource;
+    private final UserStore users;
     private final Path passwordFile;
 
-    public UserBootstrap(DataSource dataSource, StorageConfig storage) {
-        this.dataSource = dataSource;
+    public UserBootstrap(UserStore users, StorageConfig storage) {
+        this.users = users;
         this.passwordFile = storage.dataDir().resolve("initial-admin-password");
     }
 
     @EventListener
     void onStartup(StartupEvent event) throws SQLException, IOException {
-        UserStore users = new UserStore(dataSource);
         if (!users.isEmpty()) {
             return;
         }

@@ -1,8 +1,10 @@
 package org.cxrtriage.app.security;
 
+import org.cxrtriage.compliance.AuditAction;
 import at.favre.lib.crypto.bcrypt.BCrypt;
 import at.favre.lib.crypto.bcrypt.LongPasswordStrategies;
 import org.cxrtriage.compliance.chain.AuditEntry;
+import org.cxrtriage.app.db.Sql;
 import org.cxrtriage.compliance.chain.AuditLog;
 
 import javax.sql.DataSource;
@@ -23,6 +25,7 @@ import java.util.regex.Pattern;
  * ({@code ./cxr-triage user ...}) share it, so users can be managed whether or not the server runs.
  * Every change is audited in the same transaction as the change itself.
  */
+@jakarta.inject.Singleton
 public final class UserStore {
 
     /** bcrypt work factor: about a quarter of a second per check on a server core. */
@@ -61,12 +64,17 @@ public final class UserStore {
         }
     }
 
-    private final DataSource dataSource;
+    private final Sql sql;
     private final AuditLog audit;
 
-    public UserStore(DataSource dataSource) {
-        this.dataSource = dataSource;
-        this.audit = new AuditLog(dataSource);
+    public UserStore(Sql sql, AuditLog audit) {
+        this.sql = sql;
+        this.audit = audit;
+    }
+
+    /** A user store outside the server (the command line), on the database behind {@code dataSource}. */
+    public static UserStore on(DataSource dataSource) {
+        return new UserStore(new Sql(dataSource), new AuditLog(dataSource));
     }
 
     /**
@@ -77,23 +85,19 @@ public final class UserStore {
         checkName(name);
         checkPassword(password);
         Instant now = Instant.now();
-        inTransaction(connection -> {
+        String hash = hash(password);
+        sql.inTransaction(connection -> {
             if (find(connection, name).isPresent()) {
                 throw new UserException("user '" + name + "' already exists; use 'user passwd' to change the password");
             }
-            try (PreparedStatement insert = connection.prepareStatement("""
+            Sql.update(connection, """
                     INSERT INTO app_user (name, role, password_hash, disabled, session_epoch, created_at, changed_at,
                                           must_change_password)
-                    VALUES (?, ?, ?, FALSE, 0, ?, ?, TRUE)""")) {
-                insert.setString(1, name);
-                insert.setString(2, role.name());
-                insert.setString(3, hash(password));
-                insert.setObject(4, now.atOffset(ZoneOffset.UTC));
-                insert.setObject(5, now.atOffset(ZoneOffset.UTC));
-                insert.executeUpdate();
-            }
-            audit(connection, by, "user.add", name, "role " + role.name()
+                    VALUES (?, ?, ?, FALSE, 0, ?, ?, TRUE)""", name, role.name(), hash, now.atOffset(ZoneOffset.UTC),
+                    now.atOffset(ZoneOffset.UTC));
+            audit(connection, by, AuditAction.USER_ADD, name, "role " + role.name()
                     + "; no patient data until the user sets their own password");
+            return null;
         });
     }
 
@@ -104,11 +108,12 @@ public final class UserStore {
     public void passwd(String name, char[] password, Actor by) throws UserException, SQLException {
         checkPassword(password);
         String hash = hash(password);
-        inTransaction(connection -> {
+        sql.inTransaction(connection -> {
             update(connection, name, "password_hash = ?, must_change_password = TRUE", hash);
             SessionStore.revokeAll(connection, name, "password reset", Instant.now());
-            audit(connection, by, "user.passwd", name,
+            audit(connection, by, AuditAction.USER_PASSWD, name,
                     "password reset; existing sessions ended; no patient data until the user sets their own password");
+            return null;
         });
     }
 
@@ -126,16 +131,17 @@ public final class UserStore {
             throw new UserException("the current password is not right");
         }
         String hash = hash(next);
-        inTransaction(connection -> {
+        sql.inTransaction(connection -> {
             update(connection, name, "password_hash = ?, must_change_password = FALSE", hash);
             SessionStore.revokeAll(connection, name, "password changed by its owner", Instant.now());
-            audit(connection, new Actor("USER", name, source), "user.passwd", name,
+            audit(connection, new Actor("USER", name, source), AuditAction.USER_PASSWD, name,
                     "the user set their own password; existing sessions ended");
+            return null;
         });
     }
 
     public void setDisabled(String name, boolean disabled, Actor by) throws UserException, SQLException {
-        inTransaction(connection -> {
+        sql.inTransaction(connection -> {
             if (disabled && isLastActiveAdmin(connection, name)) {
                 throw new UserException("'" + name + "' is the last active administrator; add another ADMIN first");
             }
@@ -143,36 +149,22 @@ public final class UserStore {
             if (disabled) {
                 SessionStore.revokeAll(connection, name, "user disabled", Instant.now());
             }
-            audit(connection, by, disabled ? "user.disable" : "user.enable", name,
+            audit(connection, by, disabled ? AuditAction.USER_DISABLE : AuditAction.USER_ENABLE, name,
                     disabled ? "disabled; existing sessions ended" : "enabled");
+            return null;
         });
     }
 
     public List<User> list() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(SELECT + " ORDER BY name");
-             ResultSet rows = select.executeQuery()) {
-            List<User> users = new ArrayList<>();
-            while (rows.next()) {
-                users.add(user(rows));
-            }
-            return users;
-        }
+        return sql.query(SELECT + " ORDER BY name", UserStore::user);
     }
 
     public Optional<User> find(String name) throws SQLException {
-        try (Connection connection = dataSource.getConnection()) {
-            return find(connection, name);
-        }
+        return sql.queryOne(SELECT + " WHERE name = ?", UserStore::user, name);
     }
 
     public boolean isEmpty() throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("SELECT COUNT(*) FROM app_user");
-             ResultSet row = select.executeQuery()) {
-            row.next();
-            return row.getLong(1) == 0;
-        }
+        return sql.queryOne("SELECT COUNT(*) FROM app_user", row -> row.getLong(1)).orElse(0L) == 0;
     }
 
     /**
@@ -183,15 +175,11 @@ public final class UserStore {
         String stored = null;
         User user = null;
         if (name != null && NAME.matcher(name).matches()) {
-            try (Connection connection = dataSource.getConnection();
-                 PreparedStatement select = connection.prepareStatement(SELECT_WITH_HASH + " WHERE name = ?")) {
-                select.setString(1, name);
-                try (ResultSet row = select.executeQuery()) {
-                    if (row.next()) {
-                        user = user(row);
-                        stored = row.getString("password_hash");
-                    }
-                }
+            Optional<Object[]> found = sql.queryOne(SELECT_WITH_HASH + " WHERE name = ?",
+                    row -> new Object[] {user(row), row.getString("password_hash")}, name);
+            if (found.isPresent()) {
+                user = (User) found.get()[0];
+                stored = (String) found.get()[1];
             }
         }
         boolean verified = BCrypt.verifyer(VERSION, LongPasswordStrategies.hashSha512(VERSION))
@@ -205,25 +193,12 @@ public final class UserStore {
             + " must_change_password, password_hash FROM app_user";
 
     private static Optional<User> find(Connection connection, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(SELECT + " WHERE name = ?")) {
-            select.setString(1, name);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(user(row)) : Optional.empty();
-            }
-        }
+        return Sql.queryOne(connection, SELECT + " WHERE name = ?", UserStore::user, name);
     }
 
     private static boolean isLastActiveAdmin(Connection connection, String name) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT name FROM app_user WHERE role = 'ADMIN' AND disabled = FALSE FOR UPDATE")) {
-            List<String> admins = new ArrayList<>();
-            try (ResultSet rows = select.executeQuery()) {
-                while (rows.next()) {
-                    admins.add(rows.getString(1));
-                }
-            }
-            return admins.equals(List.of(name));
-        }
+        return Sql.query(connection, "SELECT name FROM app_user WHERE role = 'ADMIN' AND disabled = FALSE FOR UPDATE",
+                row -> row.getString(1)).equals(List.of(name));
     }
 
     private static User user(ResultSet row) throws SQLException {
@@ -234,37 +209,15 @@ public final class UserStore {
 
     private static void update(Connection connection, String name, String assignment, Object value)
             throws SQLException, UserException {
-        try (PreparedStatement update = connection.prepareStatement("UPDATE app_user SET " + assignment
-                + ", session_epoch = session_epoch + 1, changed_at = ? WHERE name = ?")) {
-            update.setObject(1, value);
-            update.setObject(2, OffsetDateTime.now(ZoneOffset.UTC));
-            update.setString(3, name);
-            if (update.executeUpdate() == 0) {
-                throw new UserException("no user '" + name + "'; 'user list' shows who exists");
-            }
+        if (Sql.update(connection, "UPDATE app_user SET " + assignment + ", session_epoch = session_epoch + 1, changed_at = ?"
+                + " WHERE name = ?", value, OffsetDateTime.now(ZoneOffset.UTC), name) == 0) {
+            throw new UserException("no user '" + name + "'; 'user list' shows who exists");
         }
     }
 
-    private void audit(Connection connection, Actor by, String action, String name, String details) throws SQLException {
-        audit.append(connection, new AuditEntry(Instant.now(), by.type(), by.name(), action, null,
+    private void audit(Connection connection, Actor by, AuditAction action, String name, String details) throws SQLException {
+        audit.append(connection, new AuditEntry(Instant.now(), by.type(), by.name(), action.code(), null,
                 List.of("User/" + name), "SUCCESS", by.source(), details));
-    }
-
-    private interface Work {
-        void run(Connection connection) throws SQLException, UserException;
-    }
-
-    private void inTransaction(Work work) throws SQLException, UserException {
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                work.run(connection);
-                connection.commit();
-            } catch (SQLException | UserException | RuntimeException e) {
-                connection.rollback();
-                throw e;
-            }
-        }
     }
 
     private static void checkName(String name) throws UserException {

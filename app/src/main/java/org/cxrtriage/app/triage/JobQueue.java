@@ -1,11 +1,9 @@
 package org.cxrtriage.app.triage;
 
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.db.Sql;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -14,109 +12,110 @@ import java.time.ZoneOffset;
 import java.util.Optional;
 
 /**
- * The triage job queue in the shared database. A worker claims one job at a time with
- * {@code FOR UPDATE SKIP LOCKED} and holds a lease; a job whose lease ran out (its node died) can
- * be claimed again by any node. Jobs for an older revision of a study whose newer revision is
- * already queued are marked SUPERSEDED instead of being scored twice.
+ * The triage job queue in the shared database, and the only writer of {@code triage_job}: a job
+ * is queued by study assembly, claimed by a worker with {@code FOR UPDATE SKIP LOCKED} and a lease,
+ * put back for a later attempt, and finished only while its lease is still held. A job whose lease
+ * ran out (its node died) can be claimed by any node. A job for a revision older than one already
+ * queued is superseded rather than scored twice.
  */
 @Singleton
 public final class JobQueue {
 
-    private static final String CLAIM = """
-            SELECT id, study_instance_uid, study_revision, reason, attempts FROM triage_job
-             WHERE (status = 'QUEUED' AND (not_before IS NULL OR not_before <= ?))
-                OR (status = 'RUNNING' AND lease_until < ?)
-             ORDER BY queued_at, id
-             LIMIT 1
-             FOR UPDATE SKIP LOCKED""";
-    private static final String LEASE = """
-            UPDATE triage_job SET status = 'RUNNING', lease_owner = ?, lease_until = ?, attempts = attempts + 1
-             WHERE id = ?""";
-    private static final String NEWER = """
-            SELECT COUNT(*) FROM triage_job WHERE study_instance_uid = ? AND study_revision > ?""";
+    static final int MAX_ERROR = 500;
 
-    private final DataSource dataSource;
+    private final Sql sql;
 
-    public JobQueue(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public JobQueue(Sql sql) {
+        this.sql = sql;
+    }
+
+    /** Queues a job for a study revision inside the caller's transaction (study assembly). */
+    public static void enqueue(Connection connection, String studyUid, int revision, JobReason reason, OffsetDateTime at)
+            throws SQLException {
+        Sql.update(connection, """
+                INSERT INTO triage_job (study_instance_uid, study_revision, reason, status, queued_at)
+                VALUES (?, ?, ?, ?, ?)""", studyUid, revision, reason.name(), JobState.QUEUED.name(), at);
     }
 
     /** Claims the oldest claimable job for {@code owner}, or returns empty when there is none. */
     public Optional<TriageJob> claim(String owner, Duration lease, Instant now) throws SQLException {
-        OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Optional<TriageJob> job = Optional.empty();
-                try (PreparedStatement select = connection.prepareStatement(CLAIM)) {
-                    select.setObject(1, at);
-                    select.setObject(2, at);
-                    try (ResultSet row = select.executeQuery()) {
-                        if (row.next()) {
-                            job = Optional.of(new TriageJob(row.getLong(1), row.getString(2), row.getInt(3), row.getString(4),
-                                    row.getInt(5) + 1));
-                        }
-                    }
-                }
-                if (job.isPresent()) {
-                    if (hasNewerRevision(connection, job.get())) {
-                        finish(connection, job.get().id(), "SUPERSEDED", null, now);
-                        connection.commit();
-                        return claim(owner, lease, now);
-                    }
-                    try (PreparedStatement update = connection.prepareStatement(LEASE)) {
-                        update.setString(1, owner);
-                        update.setObject(2, now.plus(lease).atOffset(ZoneOffset.UTC));
-                        update.setLong(3, job.get().id());
-                        update.executeUpdate();
-                    }
-                }
-                connection.commit();
-                return job;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
+        while (true) {
+            Claim claim = sql.inTransaction(connection -> claimOne(connection, owner, lease, now));
+            if (!claim.superseded()) {
+                return claim.job();
             }
         }
+    }
+
+    /** The outcome of one claiming transaction: a job, nothing, or an outdated job set aside (try again). */
+    private record Claim(Optional<TriageJob> job, boolean superseded) {
+    }
+
+    private static Claim claimOne(Connection connection, String owner, Duration lease, Instant now) throws SQLException {
+        OffsetDateTime at = utc(now);
+        Optional<TriageJob> job = Sql.queryOne(connection, """
+                SELECT id, study_instance_uid, study_revision, reason, attempts FROM triage_job
+                 WHERE (status = ? AND (not_before IS NULL OR not_before <= ?))
+                    OR (status = ? AND lease_until < ?)
+                 ORDER BY queued_at, id
+                 LIMIT 1
+                 FOR UPDATE SKIP LOCKED""", row -> new TriageJob(row.getLong(1), row.getString(2), row.getInt(3),
+                JobReason.valueOf(row.getString(4)), row.getInt(5) + 1),
+                JobState.QUEUED.name(), at, JobState.RUNNING.name(), at);
+        if (job.isEmpty()) {
+            return new Claim(job, false);
+        }
+        long newer = Sql.queryOne(connection, "SELECT COUNT(*) FROM triage_job WHERE study_instance_uid = ? AND study_revision > ?",
+                row -> row.getLong(1), job.get().studyInstanceUid(), job.get().studyRevision()).orElse(0L);
+        if (newer > 0) {
+            finish(connection, job.get().id(), JobState.SUPERSEDED, null, at);
+            return new Claim(Optional.empty(), true);
+        }
+        Sql.update(connection, "UPDATE triage_job SET status = ?, lease_owner = ?, lease_until = ?, attempts = attempts + 1"
+                + " WHERE id = ?", JobState.RUNNING.name(), owner, utc(now.plus(lease)), job.get().id());
+        return new Claim(job, false);
     }
 
     /** Puts a failed attempt back in the queue, to be tried again no sooner than {@code notBefore}. */
     public void retryLater(TriageJob job, String owner, String error, Instant notBefore) throws SQLException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement update = connection.prepareStatement("""
-                     UPDATE triage_job SET status = 'QUEUED', lease_owner = NULL, lease_until = NULL, not_before = ?,
-                            last_error = ? WHERE id = ? AND lease_owner = ?""")) {
-            update.setObject(1, notBefore.atOffset(ZoneOffset.UTC));
-            update.setString(2, truncate(error));
-            update.setLong(3, job.id());
-            update.setString(4, owner);
-            update.executeUpdate();
-        }
+        sql.update("""
+                UPDATE triage_job SET status = ?, lease_owner = NULL, lease_until = NULL, not_before = ?, last_error = ?
+                 WHERE id = ? AND lease_owner = ?""", JobState.QUEUED.name(), utc(notBefore), truncate(error), job.id(), owner);
     }
 
-    private static void finish(Connection connection, long id, String status, String error, Instant now) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement("""
+    /**
+     * Marks the job DONE or FAILED inside the caller's transaction, which also holds the job's
+     * result: the transaction must roll back when this throws, so a job is stored once even when a
+     * slow node and the node that took over both finish it.
+     *
+     * @throws LeaseLostException when {@code owner} no longer holds the job's lease
+     */
+    public static void complete(Connection connection, TriageJob job, String owner, JobState state, String error,
+                                OffsetDateTime at) throws SQLException, LeaseLostException {
+        if (state != JobState.DONE && state != JobState.FAILED) {
+            throw new IllegalArgumentException("a job completes as DONE or FAILED, not " + state);
+        }
+        int finished = Sql.update(connection, """
                 UPDATE triage_job SET status = ?, finished_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
-                 WHERE id = ?""")) {
-            update.setString(1, status);
-            update.setObject(2, now.atOffset(ZoneOffset.UTC));
-            update.setString(3, truncate(error));
-            update.setLong(4, id);
-            update.executeUpdate();
+                 WHERE id = ? AND lease_owner = ? AND status = ?""", state.name(), at, truncate(error), job.id(), owner,
+                JobState.RUNNING.name());
+        if (finished != 1) {
+            throw new LeaseLostException(job);
         }
     }
 
-    private static boolean hasNewerRevision(Connection connection, TriageJob job) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(NEWER)) {
-            select.setString(1, job.studyInstanceUid());
-            select.setInt(2, job.studyRevision());
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() && row.getLong(1) > 0;
-            }
-        }
+    private static void finish(Connection connection, long id, JobState state, String error, OffsetDateTime at)
+            throws SQLException {
+        Sql.update(connection, """
+                UPDATE triage_job SET status = ?, finished_at = ?, last_error = ?, lease_owner = NULL, lease_until = NULL
+                 WHERE id = ?""", state.name(), at, truncate(error), id);
     }
 
     private static String truncate(String error) {
-        return error == null || error.length() <= 500 ? error : error.substring(0, 500);
+        return error == null || error.length() <= MAX_ERROR ? error : error.substring(0, MAX_ERROR);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
     }
 }

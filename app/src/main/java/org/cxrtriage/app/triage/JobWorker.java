@@ -1,67 +1,82 @@
 package org.cxrtriage.app.triage;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.context.annotation.Context;
-import io.micronaut.context.annotation.Property;
 import jakarta.annotation.PreDestroy;
+import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.audit.ModelDevice;
+import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.app.config.WorkerConfig;
+import org.cxrtriage.models.registry.ModelRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.net.InetAddress;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Worker threads that claim triage jobs from the database and run the pipeline. Failures are
- * retried with growing back-off; after the last attempt the study is stored as "not scored:
- * error" so it still reaches the worklist. Any node may finish any node's jobs.
+ * Worker threads that triage studies: claim a job, triage the study, store the result. A job that
+ * fails for any reason short of a broken virtual machine (out of memory and stack overflow
+ * included: they concern the job, not the VM) is retried with growing back-off and then stored as
+ * "not scored: error", so the study still reaches the worklist. A worker thread that ends anyway
+ * is restarted within a second and counted. Any node may finish any node's jobs.
  */
 @Context
 public final class JobWorker {
 
     private static final Logger log = LoggerFactory.getLogger(JobWorker.class);
 
+    /** Worker threads configured, alive now, restarted since start, and the last death. */
+    public record WorkerState(int configured, int alive, int restarts, String lastDeath) {
+    }
+
     private final JobQueue queue;
     private final TriagePipeline pipeline;
-    private final TriageRecords records;
-    private final org.cxrtriage.app.audit.AuditTrail audit;
-    private final Duration lease;
-    private final int maxAttempts;
+    private final TriageResults results;
+    private final ModelRegistry models;
+    private final AuditTrail audit;
+    private final StorageConfig storage;
+    private final StepTimer steps;
+    private final WorkerConfig config;
     private final String owner;
     private final List<Thread> threads = new ArrayList<>();
-    private final int count;
-    private final java.util.concurrent.atomic.AtomicInteger restarts = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger restarts = new AtomicInteger();
     private volatile String lastDeath = "";
     private volatile boolean running = true;
 
-    public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageRecords records, org.cxrtriage.app.audit.AuditTrail audit,
-                     @Property(name = "triage.workers.count", defaultValue = "2") int count,
-                     @Property(name = "triage.workers.lease", defaultValue = "60s") Duration lease,
-                     @Property(name = "triage.workers.max-attempts", defaultValue = "3") int maxAttempts) {
+    public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageResults results, ModelRegistry models, AuditTrail audit,
+                     StorageConfig storage, StepTimer steps, WorkerConfig config) {
         this.queue = queue;
         this.pipeline = pipeline;
-        this.records = records;
+        this.results = results;
+        this.models = models;
         this.audit = audit;
-        this.lease = lease;
-        this.maxAttempts = maxAttempts;
+        this.storage = storage;
+        this.steps = steps;
+        this.config = config;
         this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        this.count = count;
-        for (int i = 0; i < count; i++) {
+        for (int i = 0; i < config.count(); i++) {
             threads.add(startWorker(i));
         }
         Thread supervisor = new Thread(this::supervise, "triage-worker-supervisor");
         supervisor.setDaemon(true);
         supervisor.start();
-        log.info("{} triage worker(s) started as {} (lease {}, {} attempts)", count, owner, lease, maxAttempts);
+        log.info("{} triage worker(s) started as {} (lease {}, {} attempts)", config.count(), owner, config.lease(),
+                config.maxAttempts());
     }
 
+    /** Claims and runs jobs until the server stops or this thread is interrupted (the supervisor then starts another). */
     private void loop() {
-        while (running) {
+        while (running && !Thread.currentThread().isInterrupted()) {
             try {
-                Optional<TriageJob> job = queue.claim(owner, lease, Instant.now());
+                Optional<TriageJob> job = queue.claim(owner, config.lease(), Instant.now());
                 if (job.isEmpty()) {
                     Thread.sleep(50);
                     continue;
@@ -79,60 +94,63 @@ public final class JobWorker {
         }
     }
 
-    /**
-     * A job that fails for any reason short of a broken virtual machine (out of memory and stack
-     * overflow included: they concern the job, not the VM) is retried with back-off and then stored
-     * as "not scored: error", so the worker lives on and the study stays on the worklist.
-     */
     private void run(TriageJob job) throws Exception {
         try {
-            pipeline.process(job, owner);
+            triage(job);
+        } catch (LeaseLostException e) {
+            log.warn("{}; another node finished it", e.getMessage());
         } catch (Throwable e) {
             if (fatal(e)) {
                 throw e;
             }
-            Throwable cause = e instanceof TriagePipeline.StepFailure ? e.getCause() : e;
-            if (cause instanceof TriageRecords.LeaseLostException) {
-                log.warn("{}; another node finished it", cause.getMessage());
-                return;
-            }
-            String error = SafeErrors.describe(cause);
-            if (job.attempts() < maxAttempts) {
-                Duration backoff = Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
-                log.warn("study {} revision {} failed (attempt {} of {}), retrying in {} s: {}", job.studyInstanceUid(),
-                        job.studyRevision(), job.attempts(), maxAttempts, backoff.toSeconds(), error);
-                queue.retryLater(job, owner, error, Instant.now().plus(backoff));
-            } else {
-                log.error("study {} revision {} failed {} times; listed as not scored: {}", job.studyInstanceUid(),
-                        job.studyRevision(), job.attempts(), error);
-                records.store(job, owner, "FAILED", error, Optional.empty(), List.of(new TriageRecords.Outcome(Optional.empty(),
-                        Optional.of("error: " + error), false, Optional.empty(),
-                        WorklistPriority.decide(Optional.empty(), Optional.empty()))), Instant.now());
-                audit.system("triage.failed", job.studyInstanceUid(), List.of("Task/" + job.studyInstanceUid()), false,
-                        "after " + job.attempts() + " attempts: " + error);
-            }
+            failed(job, SafeErrors.describe(e));
         }
+    }
+
+    private void triage(TriageJob job) throws Exception {
+        List<Path> files = steps.time("load", () -> results.studyFiles(job.studyInstanceUid()).stream()
+                .map(storage.dataDir()::resolve).toList());
+        ModelRegistry.Snapshot snapshot = models.current();
+        StudyOutcome outcome = pipeline.triage(files, snapshot);
+        steps.time("persist", () -> {
+            results.store(job, owner, outcome, Instant.now());
+            return null;
+        });
+        Outcome decided = outcome.active();
+        audit.system(decided.scored() ? AuditAction.TRIAGE_SCORED : AuditAction.TRIAGE_NOT_SCORED, job.studyInstanceUid(),
+                List.of("Task/" + job.studyInstanceUid(), ModelDevice.reference(outcome.activeModel())), true,
+                "revision " + job.studyRevision() + ", priority " + decided.decision().priority().code()
+                        + decided.notScoredReason().map(reason -> ", not scored: " + reason).orElse("")
+                        + ", model " + ModelDevice.describe(outcome.activeModel()));
+        log.info("study {} revision {} triaged: {} (score {}, {}, model {})", job.studyInstanceUid(), job.studyRevision(),
+                decided.decision().priority().code(), String.format("%.3f", decided.decision().score()),
+                decided.scored() ? "scored" : "not scored: " + decided.notScoredReason().orElse(""),
+                outcome.activeModel().id() + " " + outcome.activeModel().version());
+    }
+
+    private void failed(TriageJob job, String error) throws Exception {
+        if (job.attempts() < config.maxAttempts()) {
+            Duration backoff = Duration.ofSeconds(1L << Math.min(job.attempts(), 6));
+            log.warn("study {} revision {} failed (attempt {} of {}), retrying in {} s: {}", job.studyInstanceUid(),
+                    job.studyRevision(), job.attempts(), config.maxAttempts(), backoff.toSeconds(), error);
+            queue.retryLater(job, owner, error, Instant.now().plus(backoff));
+            return;
+        }
+        log.error("study {} revision {} failed {} times; listed as not scored: {}", job.studyInstanceUid(),
+                job.studyRevision(), job.attempts(), error);
+        try {
+            results.storeFailure(job, owner, error, Instant.now());
+        } catch (LeaseLostException e) {
+            log.warn("{}; another node finished it", e.getMessage());
+            return;
+        }
+        audit.system(AuditAction.TRIAGE_FAILED, job.studyInstanceUid(), List.of("Task/" + job.studyInstanceUid()), false,
+                "after " + job.attempts() + " attempts: " + error);
     }
 
     /** Errors after which the VM itself cannot be trusted; everything else is survived. */
     static boolean fatal(Throwable e) {
         return e instanceof VirtualMachineError && !(e instanceof OutOfMemoryError) && !(e instanceof StackOverflowError);
-    }
-
-    private static void sleepQuietly(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "node";
-        }
     }
 
     private Thread startWorker(int index) {
@@ -166,13 +184,25 @@ public final class JobWorker {
         }
     }
 
-    /** Worker threads configured, alive now, restarted since start, and the last death. */
-    public record WorkerState(int configured, int alive, int restarts, String lastDeath) {
-    }
-
     public synchronized WorkerState state() {
         int alive = (int) threads.stream().filter(Thread::isAlive).count();
-        return new WorkerState(count, alive, restarts.get(), lastDeath);
+        return new WorkerState(config.count(), alive, restarts.get(), lastDeath);
+    }
+
+    private static void sleepQuietly(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String hostName() {
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (Exception e) {
+            return "node";
+        }
     }
 
     @PreDestroy

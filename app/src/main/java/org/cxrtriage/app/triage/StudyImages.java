@@ -17,22 +17,27 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * From a study's files to a model input: read headers, QC (frontal adult chest radiograph),
- * decode the best frontal image and preprocess it as the model's manifest says. A study that
- * cannot be scored comes back with its reasons, never silently dropped.
+ * From a study's files to the image to score: read the headers, check (QC) that there is a frontal
+ * adult chest radiograph, and decode it once. Each model then preprocesses the same decoded pixels
+ * as its manifest says ({@link #input}). A study that cannot be scored comes back with its reasons.
  */
 public final class StudyImages {
 
     /**
-     * The input for one study, or why there is none.
+     * The decoded study, or why there is nothing to score.
      *
      * @param headers every readable instance header of the study
-     * @param image   the instance chosen for scoring
+     * @param image   the header of the instance chosen for scoring, with its pixels
      */
-    public record Prepared(List<InstanceMetadata> headers, QcVerdict verdict, Optional<InstanceMetadata> image,
-                           Optional<float[]> input) {
+    public record Decoded(List<InstanceMetadata> headers, QcVerdict verdict, Optional<InstanceMetadata> image,
+                          Optional<DecodedImage> pixels) {
         public boolean scorable() {
-            return input.isPresent();
+            return pixels.isPresent();
+        }
+
+        /** The header the worklist item shows: the scored image's, else the first readable one. */
+        public Optional<InstanceMetadata> details() {
+            return image.or(() -> headers.stream().findFirst());
         }
     }
 
@@ -42,7 +47,7 @@ public final class StudyImages {
         this.qualityCheck = qualityCheck;
     }
 
-    public Prepared prepare(List<Path> files, Preprocessor preprocessor) {
+    public Decoded decode(List<Path> files) {
         Map<String, Path> fileBySop = new LinkedHashMap<>();
         List<InstanceMetadata> headers = new ArrayList<>();
         List<String> unreadable = new ArrayList<>();
@@ -56,24 +61,28 @@ public final class StudyImages {
             }
         }
         if (headers.isEmpty()) {
-            return new Prepared(List.of(), QualityCheck.undecodable("no readable DICOM header in " + unreadable),
+            return new Decoded(List.of(), QualityCheck.undecodable("no readable DICOM header in " + unreadable),
                     Optional.empty(), Optional.empty());
         }
         QcVerdict verdict = qualityCheck.check(headers);
         if (!verdict.scorable()) {
-            return new Prepared(headers, verdict, Optional.empty(), Optional.empty());
+            return new Decoded(headers, verdict, Optional.empty(), Optional.empty());
         }
         String lastProblem = "";
         for (InstanceMetadata candidate : verdict.frontal()) {
             try {
                 DecodedImage image = PixelDecoder.decode(fileBySop.get(candidate.sopInstanceUid()));
-                Optional<double[]> voi = image.window().map(w -> new double[] {w.center(), w.width()});
-                float[] input = preprocessor.apply(image.firstFrame(), image.width(), image.height(), voi);
-                return new Prepared(headers, verdict, Optional.of(candidate), Optional.of(input));
+                return new Decoded(headers, verdict, Optional.of(candidate), Optional.of(image));
             } catch (UndecodableImageException e) {
                 lastProblem = e.getMessage();
             }
         }
-        return new Prepared(headers, QualityCheck.undecodable(lastProblem), Optional.empty(), Optional.empty());
+        return new Decoded(headers, QualityCheck.undecodable(lastProblem), Optional.empty(), Optional.empty());
+    }
+
+    /** The decoded image preprocessed for one model. */
+    public static float[] input(DecodedImage image, Preprocessor preprocessor) {
+        Optional<double[]> voi = image.window().map(w -> new double[] {w.center(), w.width()});
+        return preprocessor.apply(image.firstFrame(), image.width(), image.height(), voi);
     }
 }

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.web;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.annotation.Controller;
 import io.micronaut.http.annotation.Get;
@@ -40,7 +41,7 @@ public final class ComplianceController {
     public Map<String, Object> timeline(@PathVariable String uid, HttpRequest<?> request) throws SQLException {
         List<AuditRecord> records = audit.log().study(uid);
         String officer = AccessFilter.principal(request).map(Principal::name).orElse("unknown");
-        audit.user(officer, "audit.read", uid, List.of("ImagingStudy/" + uid), true, AccessFilter.source(request),
+        audit.user(officer, AuditAction.AUDIT_READ, uid, List.of("ImagingStudy/" + uid), true, AccessFilter.source(request),
                 "compliance timeline, " + records.size() + " record(s)");
         List<Line> lines = records.stream().map(record -> new Line(record.sequence(), record.entry().time().toString(),
                 record.entry().actorType(), record.entry().actor(), record.entry().action(), record.entry().outcome(),

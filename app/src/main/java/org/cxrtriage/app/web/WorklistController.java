@@ -1,5 +1,6 @@
 package org.cxrtriage.app.web;
 
+import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.http.HttpHeaders;
 import io.micronaut.http.HttpRequest;
 import io.micronaut.http.HttpResponse;
@@ -14,6 +15,7 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.audit.References;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.app.security.AccessFilter;
 import org.cxrtriage.app.security.Authenticator;
@@ -21,7 +23,10 @@ import org.cxrtriage.app.security.Authenticator.Outcome;
 import org.cxrtriage.app.security.Permission;
 import org.cxrtriage.app.security.Principal;
 import org.cxrtriage.app.security.UserStore;
-import org.cxrtriage.app.triage.WorklistActions;
+import org.cxrtriage.app.worklist.ShiftStatistics;
+import org.cxrtriage.app.worklist.WorklistActions;
+import org.cxrtriage.app.worklist.WorklistEntry;
+import org.cxrtriage.app.worklist.WorklistQueries;
 import org.cxrtriage.dicom.image.UndecodableImageException;
 
 import java.io.IOException;
@@ -52,16 +57,16 @@ public final class WorklistController {
     }
 
     private final Authenticator authenticator;
-    private final WorklistView view;
+    private final WorklistQueries queries;
     private final WorklistActions actions;
-    private final ShiftSummary summary;
+    private final ShiftStatistics summary;
     private final StorageConfig storage;
     private final org.cxrtriage.app.audit.AuditTrail audit;
 
-    public WorklistController(Authenticator authenticator, WorklistView view, WorklistActions actions, ShiftSummary summary,
-                              StorageConfig storage, AuditTrail audit) {
+    public WorklistController(Authenticator authenticator, WorklistQueries queries, WorklistActions actions,
+                              ShiftStatistics summary, StorageConfig storage, AuditTrail audit) {
         this.authenticator = authenticator;
-        this.view = view;
+        this.queries = queries;
         this.actions = actions;
         this.summary = summary;
         this.storage = storage;
@@ -81,7 +86,7 @@ public final class WorklistController {
             return response;
         }
         Principal principal = ((Outcome.SignedIn) outcome).principal();
-        audit.user(principal.name(), "login", null, List.of(), true, source, "web sign-in as " + principal.role());
+        audit.user(principal.name(), AuditAction.LOGIN, null, List.of(), true, source, "web sign-in as " + principal.role());
         String token = authenticator.openSession(principal, "web", source);
         return HttpResponse.ok(Map.<String, Object>of("user", principal.name(), "role", principal.role().name(),
                         "mustChangePassword", !principal.ownPassword()))
@@ -93,7 +98,7 @@ public final class WorklistController {
     public Map<String, Object> token(HttpRequest<?> request) throws SQLException {
         Principal principal = AccessFilter.principal(request).orElseThrow();
         String source = AccessFilter.source(request);
-        audit.user(principal.name(), "login", null, List.of(), true, source, "bearer token issued");
+        audit.user(principal.name(), AuditAction.LOGIN, null, List.of(), true, source, "bearer token issued");
         return Map.of("token_type", "Bearer", "access_token", authenticator.openSession(principal, "bearer", source),
                 "expires_in", authenticator.sessions().config().maxAge().toSeconds(),
                 "idle_timeout", authenticator.sessions().config().idleTimeout().toSeconds());
@@ -110,7 +115,7 @@ public final class WorklistController {
         }
         if (ended) {
             String user = AccessFilter.principal(request).map(Principal::name).orElse("unknown");
-            audit.user(user, "logout", null, List.of(), true, AccessFilter.source(request), "session ended");
+            audit.user(user, AuditAction.LOGOUT, null, List.of(), true, AccessFilter.source(request), "session ended");
         }
         return HttpResponse.ok(Map.of("user", "")).header(HttpHeaders.SET_COOKIE, sessionCookie("", 0, request));
     }
@@ -157,29 +162,37 @@ public final class WorklistController {
     /** The list with patient names: every fetch is audited, naming each Task shown. */
     @Get("/worklist")
     public Map<String, Object> worklist(HttpRequest<?> request) throws SQLException {
-        var rows = view.rows();
-        audit.user(user(request), "worklist.read", null, rows.stream().limit(500).map(row -> "Task/" + row.studyUid()).toList(),
-                true, AccessFilter.source(request), "web worklist, " + rows.size() + " row(s)");
-        return Map.of("version", view.version(), "rows", rows);
+        String version = queries.version();
+        List<WorklistEntry> entries = queries.entries();
+        audit.user(user(request), AuditAction.WORKLIST_READ, null, entries.stream().limit(500)
+                        .map(entry -> References.task(entry.task().studyUid())).toList(),
+                true, AccessFilter.source(request), "web worklist, " + entries.size() + " row(s)");
+        Instant now = Instant.now();
+        return Map.of("version", version, "rows", entries.stream().map(entry -> WorklistJson.row(entry, now)).toList());
     }
 
     @Get("/worklist/version")
     public Map<String, String> version() throws SQLException {
-        return Map.of("version", view.version());
+        return Map.of("version", queries.version());
     }
 
     @Get("/studies/{uid}")
-    public HttpResponse<WorklistView.Detail> study(@PathVariable String uid, HttpRequest<?> request) throws SQLException {
-        audit.user(user(request), "study.view", uid, List.of("ImagingStudy/" + uid), true, AccessFilter.source(request),
+    public HttpResponse<WorklistJson.Detail> study(@PathVariable String uid, HttpRequest<?> request) throws SQLException {
+        var entry = queries.entry(uid);
+        var timeline = queries.timeline(uid);
+        audit.user(user(request), AuditAction.STUDY_VIEW, uid, List.of(References.imagingStudy(uid)), true, AccessFilter.source(request),
                 "web worklist study view");
-        return view.detail(uid).map(HttpResponse::ok).orElseGet(HttpResponse::notFound);
+        if (entry.isEmpty() || timeline.isEmpty()) {
+            return HttpResponse.notFound();
+        }
+        return HttpResponse.ok(WorklistJson.detail(entry.get(), timeline.get(), Instant.now()));
     }
 
     @Get(value = "/studies/{uid}/preview.png", produces = MediaType.IMAGE_PNG)
     public HttpResponse<byte[]> preview(@PathVariable String uid, HttpRequest<?> request) throws SQLException, IOException {
-        audit.user(user(request), "study.image", uid, List.of("ImagingStudy/" + uid), true, AccessFilter.source(request),
+        audit.user(user(request), AuditAction.STUDY_IMAGE, uid, List.of(References.imagingStudy(uid)), true, AccessFilter.source(request),
                 "web worklist preview image");
-        var path = view.previewPath(uid);
+        var path = queries.previewSpoolPath(uid);
         if (path.isEmpty()) {
             return HttpResponse.notFound();
         }

@@ -6,10 +6,14 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
 
 /**
  * dicom-listener, models and compliance are plain libraries: none depends on another or on
- * Micronaut; only app wires them together.
+ * Micronaut; only app wires them together. Inside app, packages form layers in the order a study
+ * flows: adapters (fhir, web, cli, health, models) on top; then ingest, assembly, triage and
+ * retention; then the worklist; security beside the adapters; audit, config and db at the bottom.
+ * No package reaches upward.
  */
 class ModuleBoundariesTest {
 
@@ -50,5 +54,36 @@ class ModuleBoundariesTest {
                     .allowEmptyShould(true)
                     .check(CLASSES);
         }
+    }
+
+    @Test
+    void appPackagesFormLayersAndNothingReachesUpward() {
+        layeredArchitecture().consideringOnlyDependenciesInLayers()
+                .layer("Adapters").definedBy("org.cxrtriage.app.fhir..", "org.cxrtriage.app.web..", "org.cxrtriage.app.cli..",
+                        "org.cxrtriage.app.health..", "org.cxrtriage.app.models..")
+                .layer("Security").definedBy("org.cxrtriage.app.security..")
+                .layer("Ingest").definedBy("org.cxrtriage.app.ingest..")
+                .layer("Assembly").definedBy("org.cxrtriage.app.assembly..")
+                .layer("Triage").definedBy("org.cxrtriage.app.triage..")
+                .layer("Retention").definedBy("org.cxrtriage.app.retention..")
+                .layer("Worklist").definedBy("org.cxrtriage.app.worklist..")
+                .layer("Foundation").definedBy("org.cxrtriage.app.audit..", "org.cxrtriage.app.config..",
+                        "org.cxrtriage.app.db..")
+                .whereLayer("Adapters").mayNotBeAccessedByAnyLayer()
+                .whereLayer("Security").mayOnlyBeAccessedByLayers("Adapters")
+                .whereLayer("Ingest").mayOnlyBeAccessedByLayers("Adapters")
+                .whereLayer("Assembly").mayOnlyBeAccessedByLayers("Adapters", "Ingest")
+                .whereLayer("Triage").mayOnlyBeAccessedByLayers("Adapters", "Assembly")
+                .whereLayer("Retention").mayOnlyBeAccessedByLayers("Adapters")
+                .whereLayer("Worklist").mayOnlyBeAccessedByLayers("Adapters", "Triage")
+                .check(CLASSES);
+    }
+
+    @Test
+    void theFhirApiAndTheWebPageAreSeparateAdaptersOverTheSameServices() {
+        noClasses().that().resideInAPackage("org.cxrtriage.app.fhir..")
+                .should().dependOnClassesThat().resideInAPackage("org.cxrtriage.app.web..").check(CLASSES);
+        noClasses().that().resideInAPackage("org.cxrtriage.app.web..")
+                .should().dependOnClassesThat().resideInAPackage("org.cxrtriage.app.fhir..").check(CLASSES);
     }
 }

@@ -46,8 +46,8 @@ class StudyAssemblerConcurrencyTest {
             DataSource dataSource = server.context().getBean(DataSource.class);
             insertQuietStudies(dataSource);
             AssemblyConfig config = new AssemblyConfig(Duration.ofSeconds(1), Duration.ofHours(1));
-            StudyAssembler nodeA = new StudyAssembler(dataSource, config);
-            StudyAssembler nodeB = new StudyAssembler(dataSource, config);
+            StudyAssembler nodeA = new StudyAssembler(new org.cxrtriage.app.db.Sql(dataSource), config);
+            StudyAssembler nodeB = new StudyAssembler(new org.cxrtriage.app.db.Sql(dataSource), config);
 
             CountDownLatch start = new CountDownLatch(1);
             ExecutorService pool = Executors.newFixedThreadPool(4);

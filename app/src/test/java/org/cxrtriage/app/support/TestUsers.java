@@ -47,7 +47,7 @@ public final class TestUsers {
      * password as its owner would at first sign-in, so they may read patient data.
      */
     public static void addTo(DataSource dataSource) throws Exception {
-        UserStore users = new UserStore(dataSource);
+        UserStore users = UserStore.on(dataSource);
         for (Role role : Role.values()) {
             if (role != Role.ADMIN && users.find(name(role)).isEmpty()) {
                 char[] temporary = ("temporary-" + name(role)).toCharArray();

@@ -50,6 +50,28 @@ public final class AuditLog {
     }
 
     /**
+     * Appends several entries in one transaction, in the given order: the head row is locked once,
+     * each entry chained after the one before, the head moved once. This is how concurrent writers
+     * share one commit (group commit) instead of queueing on the head row one by one.
+     */
+    public List<AuditRecord> appendAll(List<AuditEntry> entries) throws SQLException {
+        try (Connection connection = dataSource.getConnection()) {
+            connection.setAutoCommit(false);
+            try {
+                List<AuditRecord> records = new ArrayList<>(entries.size());
+                for (AuditEntry entry : entries) {
+                    records.add(append(connection, entry));
+                }
+                connection.commit();
+                return records;
+            } catch (SQLException | RuntimeException e) {
+                connection.rollback();
+                throw e;
+            }
+        }
+    }
+
+    /**
      * Appends inside the caller's transaction (auto-commit off), so the record commits or rolls
      * back together with the action it describes. The caller commits. The entry is stored
      * {@linkplain AuditEntry#bounded() bounded}: no value, however long or strange, makes the

@@ -1,11 +1,8 @@
-package org.cxrtriage.app.web;
+package org.cxrtriage.app.worklist;
 
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.db.Sql;
 
-import javax.sql.DataSource;
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -18,16 +15,16 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Time from arrival to first opening and to review over the last 12 hours, median and 90th
+ * Time from arrival to first opening and to review over the last hours, median and 90th
  * percentile, for flagged and unflagged studies: is the triage making urgent studies read sooner?
  */
 @Singleton
-public final class ShiftSummary {
+public final class ShiftStatistics {
 
-    private final DataSource dataSource;
+    private final Sql sql;
 
-    public ShiftSummary(DataSource dataSource) {
-        this.dataSource = dataSource;
+    public ShiftStatistics(Sql sql) {
+        this.sql = sql;
     }
 
     public Map<String, Object> lastHours(int hours) throws SQLException {
@@ -35,27 +32,22 @@ public final class ShiftSummary {
         List<Double> openOther = new ArrayList<>();
         List<Double> reviewFlagged = new ArrayList<>();
         List<Double> reviewOther = new ArrayList<>();
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement("""
-                     SELECT w.critical, s.first_received_at, w.first_opened_at, w.completed_at
-                       FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid
-                      WHERE s.first_received_at >= ?""")) {
-            select.setObject(1, Instant.now().minus(Duration.ofHours(hours)).atOffset(ZoneOffset.UTC));
-            try (ResultSet r = select.executeQuery()) {
-                while (r.next()) {
-                    boolean flagged = r.getBoolean(1);
-                    OffsetDateTime received = r.getObject(2, OffsetDateTime.class);
-                    OffsetDateTime opened = r.getObject(3, OffsetDateTime.class);
-                    OffsetDateTime reviewed = r.getObject(4, OffsetDateTime.class);
+        sql.query("""
+                SELECT w.critical, s.first_received_at, w.first_opened_at, w.completed_at
+                  FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid
+                 WHERE s.first_received_at >= ?""", row -> {
+                    boolean flagged = row.getBoolean(1);
+                    OffsetDateTime received = row.getObject(2, OffsetDateTime.class);
+                    OffsetDateTime opened = row.getObject(3, OffsetDateTime.class);
+                    OffsetDateTime reviewed = row.getObject(4, OffsetDateTime.class);
                     if (opened != null) {
                         (flagged ? openFlagged : openOther).add(minutes(received, opened));
                     }
                     if (reviewed != null) {
                         (flagged ? reviewFlagged : reviewOther).add(minutes(received, reviewed));
                     }
-                }
-            }
-        }
+                    return null;
+                }, Instant.now().minus(Duration.ofHours(hours)).atOffset(ZoneOffset.UTC));
         Map<String, Object> summary = new LinkedHashMap<>();
         summary.put("hours", hours);
         summary.put("toFirstOpen", Map.of("flagged", stats(openFlagged), "notFlagged", stats(openOther)));

@@ -1,4 +1,4 @@
-package org.cxrtriage.app.triage;
+package org.cxrtriage.app.worklist;
 
 import java.util.Locale;
 import java.util.Optional;

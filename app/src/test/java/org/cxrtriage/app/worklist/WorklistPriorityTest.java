@@ -1,4 +1,4 @@
-package org.cxrtriage.app.triage;
+package org.cxrtriage.app.worklist;
 
 import org.cxrtriage.models.inference.Device;
 import org.cxrtriage.models.inference.ExecutionDevice;

@@ -1,4 +1,4 @@
-package org.cxrtriage.app.fhir;
+package org.cxrtriage.app.worklist;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,0 +1,15 @@
+package org.cxrtriage.app.worklist;
+
+import java.time.OffsetDateTime;
+
+/**
+ * A worklist item (FHIR Task): its state, priority and what the AI said.
+ *
+ * @param status         ready, in-progress or completed
+ * @param businessStatus scored or not-scored (then {@code reason} says why)
+ * @param agedScore      the triage score plus the waiting bonus the list is ordered by
+ */
+public record TaskRow(String studyUid, String status, String priority, double triageScore, double agedScore,
+                      boolean critical, String businessStatus, String reason, Long currentResultId, String owner,
+                      OffsetDateTime authoredOn, OffsetDateTime lastModified) {
+}

@@ -1,0 +1,76 @@
+package org.cxrtriage.app.worklist;
+
+import org.cxrtriage.compliance.AuditAction;
+import jakarta.inject.Singleton;
+import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.db.Sql;
+
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * What radiologists do to the worklist: open a study (in-progress), complete it, and agree or
+ * disagree with each AI finding. Each action records who, when and from where, so time to first
+ * open, time to review and AI agreement can be measured. The web page and the FHIR API both act
+ * through here, so both always show the same state.
+ */
+@Singleton
+public final class WorklistActions {
+
+    private static final Set<String> STATUSES = Set.of("ready", "in-progress", "completed");
+
+    private final Sql sql;
+    private final AuditTrail audit;
+
+    public WorklistActions(Sql sql, AuditTrail audit) {
+        this.sql = sql;
+        this.audit = audit;
+    }
+
+    /** Returns false when the study has no worklist item. {@code source}: the actor's network address. */
+    public boolean changeStatus(String studyUid, String status, String actor, String source) throws SQLException {
+        if (!STATUSES.contains(status)) {
+            throw new IllegalArgumentException("Task.status '" + status + "' cannot be set here; use ready, in-progress or completed");
+        }
+        OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
+        Optional<String> previous = sql.inTransaction(connection -> {
+            Optional<String> before = Sql.queryOne(connection,
+                    "SELECT status FROM worklist_item WHERE study_instance_uid = ? FOR UPDATE", row -> row.getString(1), studyUid);
+            if (before.isEmpty()) {
+                return before;
+            }
+            Sql.update(connection, """
+                    UPDATE worklist_item SET status = ?, owner = ?, last_modified = ?,
+                           first_opened_at = CASE WHEN ? = 'in-progress' AND first_opened_at IS NULL THEN ? ELSE first_opened_at END,
+                           completed_at = CASE WHEN ? = 'completed' THEN ? ELSE completed_at END
+                     WHERE study_instance_uid = ?""", status, actor, now, status, now, status, now, studyUid);
+            Sql.update(connection, """
+                    INSERT INTO task_event (study_instance_uid, actor, from_status, to_status, occurred_at)
+                    VALUES (?, ?, ?, ?, ?)""", studyUid, actor, before.get(), status, now);
+            return before;
+        });
+        if (previous.isEmpty()) {
+            return false;
+        }
+        audit.user(actor, AuditAction.TASK_UPDATE, studyUid, List.of("Task/" + studyUid), true, source, previous.get() + " -> " + status);
+        return true;
+    }
+
+    /** Records agreement or disagreement with one AI finding; false when the finding is unknown. */
+    public boolean feedback(long findingId, String actor, boolean agree, String source) throws SQLException {
+        boolean recorded = sql.update("""
+                INSERT INTO finding_feedback (finding_result_id, actor, agree, occurred_at)
+                SELECT id, ?, ?, ? FROM finding_result WHERE id = ?""", actor, agree, Instant.now().atOffset(ZoneOffset.UTC),
+                findingId) == 1;
+        String study = sql.queryOne("SELECT r.study_instance_uid FROM finding_result f JOIN triage_result r ON r.id = f.result_id"
+                + " WHERE f.id = ?", row -> row.getString(1), findingId).orElse(null);
+        audit.user(actor, AuditAction.FINDING_FEEDBACK, study, List.of("Observation/f" + findingId), recorded, source,
+                agree ? "agree" : "disagree");
+        return recorded;
+    }
+}

@@ -1,0 +1,291 @@
+package org.cxrtriage.app.worklist;
+
+import jakarta.inject.Singleton;
+import org.cxrtriage.app.db.Sql;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Every read of the worklist and its evidence, for the FHIR API and the web page alike, as typed
+ * rows. Every query is parameterised; searches arrive typed ({@link TaskSearch}, {@link StudySearch}).
+ */
+@Singleton
+public final class WorklistQueries {
+
+    private static final String STUDY_COLUMNS = """
+            study_instance_uid, patient_id, patient_key, patient_name, patient_sex, patient_birth_date, patient_age_years,
+            accession_number, study_started, description, modality, institution, instance_count, first_received_at""";
+    private static final String TASK_COLUMNS = """
+            study_instance_uid, status, priority, triage_score, aged_score, critical, business_status, reason,
+            current_result_id, owner, authored_on, last_modified""";
+    private static final String RESULT_COLUMNS = """
+            id, study_instance_uid, study_revision, status, reason, shadow, model_id, model_version, model_sha256, device,
+            sop_instance_uid, triage_score, critical, superseded_by, created_at""";
+    private static final String FINDING_COLUMNS = """
+            id, result_id, finding_key, display, code_system, code, probability, threshold, positive, critical,
+            calibration_version""";
+    /** Chunk size for IN lists: well below every database's limit on bound parameters. */
+    private static final int IN_CHUNK = 500;
+
+    private final Sql sql;
+
+    public WorklistQueries(Sql sql) {
+        this.sql = sql;
+    }
+
+    public Optional<StudyRow> study(String uid) throws SQLException {
+        return sql.queryOne("SELECT " + STUDY_COLUMNS + " FROM study WHERE study_instance_uid = ?", WorklistQueries::study, uid);
+    }
+
+    /** Studies whose details are known (a worker has read them), oldest first. */
+    public List<StudyRow> studies(StudySearch search) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE patient_id IS NOT NULL");
+        List<Object> parameters = new ArrayList<>();
+        search.identifier().ifPresent(identifier -> {
+            where.append(" AND (study_instance_uid = ? OR accession_number = ?)");
+            parameters.add(identifier.replaceFirst("^urn:oid:", ""));
+            parameters.add(identifier);
+        });
+        search.patientKey().ifPresent(key -> {
+            where.append(" AND patient_key = ?");
+            parameters.add(key);
+        });
+        search.startedFrom().ifPresent(from -> {
+            where.append(" AND study_started >= ?");
+            parameters.add(utc(from));
+        });
+        search.startedTo().ifPresent(to -> {
+            where.append(" AND study_started <= ?");
+            parameters.add(utc(to));
+        });
+        return sql.query("SELECT " + STUDY_COLUMNS + " FROM study" + where + " ORDER BY first_received_at",
+                WorklistQueries::study, parameters.toArray());
+    }
+
+    public List<InstanceRow> instances(String studyUid) throws SQLException {
+        return sql.query("SELECT sop_instance_uid, sop_class_uid, series_instance_uid FROM instance WHERE study_instance_uid = ?"
+                + " ORDER BY series_instance_uid, received_at", row -> new InstanceRow(row.getString(1), row.getString(2),
+                row.getString(3)), studyUid);
+    }
+
+    public Optional<TaskRow> task(String studyUid) throws SQLException {
+        return sql.queryOne("SELECT " + TASK_COLUMNS + " FROM worklist_item WHERE study_instance_uid = ?",
+                WorklistQueries::task, studyUid);
+    }
+
+    public List<TaskRow> tasks(TaskSearch search) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        List<Object> parameters = new ArrayList<>();
+        in(where, parameters, "status", search.statuses());
+        in(where, parameters, "priority", search.priorities());
+        search.owner().ifPresent(owner -> {
+            where.append(" AND owner = ?");
+            parameters.add(owner);
+        });
+        search.studyUid().ifPresent(uid -> {
+            where.append(" AND study_instance_uid = ?");
+            parameters.add(uid);
+        });
+        search.score().ifPresent(bound -> {
+            where.append(" AND triage_score ").append(bound.comparison().sql).append(" ?");
+            parameters.add(bound.value());
+        });
+        search.modifiedFrom().ifPresent(from -> {
+            where.append(" AND last_modified >= ?");
+            parameters.add(utc(from));
+        });
+        search.modifiedTo().ifPresent(to -> {
+            where.append(" AND last_modified <= ?");
+            parameters.add(utc(to));
+        });
+        return sql.query("SELECT " + TASK_COLUMNS + " FROM worklist_item" + where + " ORDER BY "
+                + WorklistOrder.of(search.sort()), WorklistQueries::task, parameters.toArray());
+    }
+
+    /** Each study's Patient key (the FHIR Patient id), for the studies that have one. */
+    public Map<String, String> patientKeys(List<String> studyUids) throws SQLException {
+        Map<String, String> keys = new HashMap<>();
+        for (List<String> chunk : chunks(studyUids)) {
+            for (String[] pair : sql.query("SELECT study_instance_uid, patient_key FROM study WHERE patient_key IS NOT NULL"
+                    + " AND study_instance_uid IN (" + Sql.marks(chunk.size()) + ")",
+                    row -> new String[] {row.getString(1), row.getString(2)}, chunk.toArray())) {
+                keys.put(pair[0], pair[1]);
+            }
+        }
+        return keys;
+    }
+
+    public Optional<ResultRow> result(long id) throws SQLException {
+        return sql.queryOne("SELECT " + RESULT_COLUMNS + " FROM triage_result WHERE id = ?", WorklistQueries::result, id);
+    }
+
+    /** Scored results (active and shadow), optionally of one study or of one patient's studies, in order. */
+    public List<ResultRow> scoredResults(Optional<String> studyUid, Optional<String> patientKey) throws SQLException {
+        StringBuilder where = new StringBuilder(" WHERE status = 'SCORED'");
+        List<Object> parameters = new ArrayList<>();
+        studyUid.ifPresent(uid -> {
+            where.append(" AND study_instance_uid = ?");
+            parameters.add(uid);
+        });
+        patientKey.ifPresent(key -> {
+            where.append(" AND study_instance_uid IN (SELECT study_instance_uid FROM study WHERE patient_key = ?)");
+            parameters.add(key);
+        });
+        return sql.query("SELECT " + RESULT_COLUMNS + " FROM triage_result" + where + " ORDER BY id", WorklistQueries::result,
+                parameters.toArray());
+    }
+
+    public Optional<ResultRow> scoredResult(long id) throws SQLException {
+        return result(id).filter(result -> "SCORED".equals(result.status()));
+    }
+
+    public Optional<FindingRow> finding(long id) throws SQLException {
+        return sql.queryOne("SELECT " + FINDING_COLUMNS + " FROM finding_result WHERE id = ?", WorklistQueries::finding, id);
+    }
+
+    public List<FindingRow> findings(long resultId) throws SQLException {
+        return sql.query("SELECT " + FINDING_COLUMNS + " FROM finding_result WHERE result_id = ? ORDER BY id",
+                WorklistQueries::finding, resultId);
+    }
+
+    /** The findings of several results at once, by result id. */
+    public Map<Long, List<FindingRow>> findings(List<Long> resultIds) throws SQLException {
+        Map<Long, List<FindingRow>> findings = new LinkedHashMap<>();
+        for (List<Long> chunk : chunks(resultIds)) {
+            for (FindingRow finding : sql.query("SELECT " + FINDING_COLUMNS + " FROM finding_result WHERE result_id IN ("
+                    + Sql.marks(chunk.size()) + ") ORDER BY id", WorklistQueries::finding, chunk.toArray())) {
+                findings.computeIfAbsent(finding.resultId(), id -> new ArrayList<>()).add(finding);
+            }
+        }
+        return findings;
+    }
+
+    /** The worklist as the web page lists it, most urgent first, each line with its study and findings. */
+    public List<WorklistEntry> entries() throws SQLException {
+        return entries("", List.of());
+    }
+
+    public Optional<WorklistEntry> entry(String studyUid) throws SQLException {
+        return entries(" AND w.study_instance_uid = ?", List.of(studyUid)).stream().findFirst();
+    }
+
+    /** When the study's current result was created, opened first and completed: the web's timeline. */
+    public record Timeline(OffsetDateTime received, OffsetDateTime scored, OffsetDateTime opened, OffsetDateTime reviewed,
+                           String modelId, String modelVersion, String device) {
+    }
+
+    public Optional<Timeline> timeline(String studyUid) throws SQLException {
+        return sql.queryOne("""
+                SELECT s.first_received_at, r.created_at, w.first_opened_at, w.completed_at, r.model_id, r.model_version, r.device
+                  FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid
+                  LEFT JOIN triage_result r ON r.id = w.current_result_id
+                 WHERE w.study_instance_uid = ?""", row -> new Timeline(row.getObject(1, OffsetDateTime.class),
+                row.getObject(2, OffsetDateTime.class), row.getObject(3, OffsetDateTime.class),
+                row.getObject(4, OffsetDateTime.class), row.getString(5), row.getString(6), row.getString(7)), studyUid);
+    }
+
+    /** The spooled instance to preview: the one the current result scored, else any of the study's. */
+    public Optional<String> previewSpoolPath(String studyUid) throws SQLException {
+        return sql.queryOne("""
+                SELECT i.spool_path FROM worklist_item w
+                  JOIN triage_result r ON r.id = w.current_result_id
+                  JOIN instance i ON i.sop_instance_uid = r.sop_instance_uid
+                 WHERE w.study_instance_uid = ?
+                UNION ALL
+                SELECT spool_path FROM instance WHERE study_instance_uid = ?""", row -> row.getString(1), studyUid, studyUid);
+    }
+
+    /** The newest change to the worklist, for cheap "anything new?" polling. */
+    public String version() throws SQLException {
+        return sql.queryOne("SELECT COUNT(*), MAX(last_modified) FROM worklist_item", row -> {
+            OffsetDateTime latest = row.getObject(2, OffsetDateTime.class);
+            return row.getLong(1) + "-" + (latest == null ? "0" : latest.toInstant().toEpochMilli());
+        }).orElseThrow();
+    }
+
+    private List<WorklistEntry> entries(String where, List<Object> parameters) throws SQLException {
+        List<WorklistEntry> entries = new ArrayList<>();
+        List<TaskRow> tasks = new ArrayList<>();
+        List<StudyRow> studies = new ArrayList<>();
+        sql.query("SELECT " + qualified("w", TASK_COLUMNS) + ", " + qualified("s", STUDY_COLUMNS)
+                + " FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid WHERE 1 = 1" + where
+                + " ORDER BY " + WorklistOrder.byUrgency("w"), row -> {
+                    tasks.add(task(row));
+                    studies.add(study(row, 13));
+                    return null;
+                }, parameters.toArray());
+        Map<Long, List<FindingRow>> findings = findings(tasks.stream().map(TaskRow::currentResultId)
+                .filter(java.util.Objects::nonNull).toList());
+        for (int i = 0; i < tasks.size(); i++) {
+            Long result = tasks.get(i).currentResultId();
+            entries.add(new WorklistEntry(tasks.get(i), studies.get(i), result == null ? List.of()
+                    : findings.getOrDefault(result, List.of())));
+        }
+        return entries;
+    }
+
+    private static String qualified(String alias, String columns) {
+        return String.join(", ", java.util.Arrays.stream(columns.split(",")).map(String::strip)
+                .map(column -> alias + "." + column).toList());
+    }
+
+    private static void in(StringBuilder where, List<Object> parameters, String column, List<String> values) {
+        if (!values.isEmpty()) {
+            where.append(" AND ").append(column).append(" IN (").append(Sql.marks(values.size())).append(")");
+            parameters.addAll(values);
+        }
+    }
+
+    private static <T> List<List<T>> chunks(List<T> values) {
+        List<List<T>> chunks = new ArrayList<>();
+        for (int from = 0; from < values.size(); from += IN_CHUNK) {
+            chunks.add(values.subList(from, Math.min(values.size(), from + IN_CHUNK)));
+        }
+        return chunks;
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static StudyRow study(ResultSet row) throws SQLException {
+        return study(row, 1);
+    }
+
+    private static StudyRow study(ResultSet row, int first) throws SQLException {
+        int c = first;
+        return new StudyRow(row.getString(c), row.getString(c + 1), row.getString(c + 2), row.getString(c + 3),
+                row.getString(c + 4), row.getObject(c + 5, LocalDate.class), row.getObject(c + 6, Integer.class),
+                row.getString(c + 7), row.getObject(c + 8, OffsetDateTime.class), row.getString(c + 9), row.getString(c + 10),
+                row.getString(c + 11), row.getInt(c + 12), row.getObject(c + 13, OffsetDateTime.class));
+    }
+
+    private static TaskRow task(ResultSet row) throws SQLException {
+        return new TaskRow(row.getString(1), row.getString(2), row.getString(3), row.getDouble(4), row.getDouble(5),
+                row.getBoolean(6), row.getString(7), row.getString(8), row.getObject(9, Long.class), row.getString(10),
+                row.getObject(11, OffsetDateTime.class), row.getObject(12, OffsetDateTime.class));
+    }
+
+    private static ResultRow result(ResultSet row) throws SQLException {
+        return new ResultRow(row.getLong(1), row.getString(2), row.getInt(3), row.getString(4), row.getString(5),
+                row.getBoolean(6), row.getString(7), row.getString(8), row.getString(9), row.getString(10), row.getString(11),
+                row.getDouble(12), row.getBoolean(13), row.getObject(14, Long.class), row.getObject(15, OffsetDateTime.class));
+    }
+
+    private static FindingRow finding(ResultSet row) throws SQLException {
+        return new FindingRow(row.getLong(1), row.getLong(2), row.getString(3), row.getString(4), row.getString(5),
+                row.getString(6), row.getDouble(7), row.getObject(8, Double.class), row.getBoolean(9), row.getBoolean(10),
+                row.getString(11));
+    }
+}
