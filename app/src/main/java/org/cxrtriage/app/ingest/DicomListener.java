@@ -62,7 +62,10 @@ public final class DicomListener implements AutoCloseable {
         }
     }
 
-    /** Every association, accepted or rejected, goes into the audit trail. */
+    /**
+     * Every association, accepted or rejected, goes into the audit trail; one aborted for a refused
+     * PDU is a failure. Connections dropped unanswered during a flood arrive here in batches.
+     */
     private static AssociationEvents auditing(AuditTrail audit) {
         return new AssociationEvents() {
             @Override
@@ -72,9 +75,14 @@ public final class DicomListener implements AutoCloseable {
 
             @Override
             public void closed(AssociationSummary s) {
-                audit.dicomPeer(s.callingAeTitle(), "dicom.association", null, s.failed() == 0, s.remoteAddress(),
-                        String.format("%s ended by %s: %d stored, %d failed, %d echo(es)", s.id(), s.endedBy(), s.stored(),
-                                s.failed(), s.echoes()));
+                audit.dicomPeer(s.callingAeTitle(), "dicom.association", null, s.failed() == 0 && !s.protocolViolation(),
+                        s.remoteAddress(), String.format("%s ended by %s: %d stored, %d failed, %d echo(es)", s.id(),
+                                s.endedBy(), s.stored(), s.failed(), s.echoes()));
+            }
+
+            @Override
+            public void dropped(long count, String reason) {
+                audit.system("dicom.association", null, java.util.List.of(), false, "dropped: " + reason);
             }
         };
     }
