@@ -105,6 +105,9 @@ final class AssociationHandler {
             if (input != null && input.refusal() != null) {
                 endedBy = "aborted: " + input.refusal().reason();
                 violation = true;
+            } else if (handler != null && handler.protocolViolation() != null) {
+                endedBy = "aborted: " + handler.protocolViolation();
+                violation = true;
             } else {
                 endedBy = describe(e);
             }
