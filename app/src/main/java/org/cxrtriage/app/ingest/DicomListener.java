@@ -43,7 +43,7 @@ public final class DicomListener implements AutoCloseable {
                 log.info("removed {} partial instance file(s) left by an earlier stop; none had been acknowledged",
                         leftovers);
             }
-            InstanceStore store = new InstanceStore(spool, catalog);
+            InstanceStore store = new InstanceStore(spool, catalog, dicom.keepNonImages());
             this.scp = new StoreScp(dicom.toScpSettings(), store, auditing(audit));
             scp.start();
             // The same AE title, allow-list and store on a second port that speaks TLS only.

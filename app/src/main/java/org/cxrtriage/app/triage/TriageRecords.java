@@ -42,12 +42,13 @@ public final class TriageRecords {
         this.storage = storage;
     }
 
-    /** The spooled files of a study, as recorded when they were received. */
+    /** The spooled radiographs of a study, as recorded when they were received (other objects are never triaged). */
     public List<Path> studyFiles(String studyUid) throws SQLException {
         List<Path> files = new ArrayList<>();
         try (Connection connection = dataSource.getConnection();
              PreparedStatement select = connection.prepareStatement(
-                     "SELECT spool_path FROM instance WHERE study_instance_uid = ? ORDER BY received_at, sop_instance_uid")) {
+                     "SELECT spool_path FROM instance WHERE study_instance_uid = ? AND kind = 'RADIOGRAPH'"
+                             + " ORDER BY received_at, sop_instance_uid")) {
             select.setString(1, studyUid);
             try (ResultSet rows = select.executeQuery()) {
                 while (rows.next()) {

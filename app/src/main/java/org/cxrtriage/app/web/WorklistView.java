@@ -125,7 +125,7 @@ public final class WorklistView {
                        JOIN instance i ON i.sop_instance_uid = r.sop_instance_uid
                       WHERE w.study_instance_uid = ?
                      UNION ALL
-                     SELECT spool_path FROM instance WHERE study_instance_uid = ?""")) {
+                     SELECT spool_path FROM instance WHERE study_instance_uid = ? AND kind = 'RADIOGRAPH'""")) {
             select.setString(1, studyUid);
             select.setString(2, studyUid);
             try (ResultSet r = select.executeQuery()) {
