@@ -88,8 +88,10 @@ class WireTextInLogsTest {
         Transcoder.write(PhantomSpec.chestCr(patient.nextInstance(), 1).withSize(128, 128), Encoding.EXPLICIT_LITTLE_ENDIAN,
                 twoStudies);
         ReceivedObjectsTest.dcmodify(twoStudies, "-m", "(0020,000d)=1.2.3\\1.2.4");
-        Path garbage = Files.write(data.resolve("garbage.dcm"), ("DICM " + patient.patientName() + " " + patient.patientId()
-                + " " + patient.accessionNumber()).getBytes(StandardCharsets.US_ASCII));
+        String text = "DICM " + patient.patientName() + " " + patient.patientId() + " " + patient.accessionNumber();
+        // PDVs carry an even number of bytes
+        Path garbage = Files.write(data.resolve("garbage.dcm"),
+                (text.length() % 2 == 0 ? text : text + " ").getBytes(StandardCharsets.US_ASCII));
 
         Dcmtk.store(scp.localPort(), "CXRTRIAGE", "PACS", List.of(image, report, twoStudies));
         ReceivedObjectsTest.dcmodify(image, "-m", "(0008,0050)=" + patient.accessionNumber() + "X");
