@@ -17,17 +17,18 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * Findings 1 and 2 end to end: while an attacker on another address (127.0.0.2) keeps 1,500
- * hostile connections going (requests trickled a byte every few seconds, half-sent requests,
- * A-ASSOCIATE-RQs claiming 2 GB, and P-DATA-TF claims of 0x7FFFFFF0 and 0x30000000 bytes after a
- * valid negotiation), the modality on 127.0.0.1 (DCMTK storescu) still gets its chest study stored
- * and triaged, with the server's defaults (32 slots, 16 per address, 5 s request deadline), and
- * resident memory does not grow with the attacker's claims.
+ * Findings 1 and 2 end to end: while an attacker on other addresses keeps 1,500 hostile
+ * connections going (from 127.0.0.2: requests trickled a byte every few seconds, half-sent
+ * requests, A-ASSOCIATE-RQs claiming 2 GB; from 127.0.0.3, one at a time: P-DATA-TF claims of
+ * 0x7FFFFFF0 and 0x30000000 bytes after a valid negotiation), the modality on 127.0.0.1 (DCMTK
+ * storescu) still gets its chest study stored and triaged, with the server's defaults (32 slots,
+ * 16 per address, 5 s request deadline), and resident memory does not grow with the claims.
  */
 class DenialOfServiceTest {
 
     private static final int CONNECTIONS = 1500;
     private static final String ATTACKER = "127.0.0.2";
+    private static final String NEGOTIATING_ATTACKER = "127.0.0.3";
     /** Far below one 0x30000000-byte claim (768 MiB); the server and attacker share this JVM. */
     private static final long MAX_RSS_GROWTH_MIB = 400;
 
@@ -52,7 +53,8 @@ class DenialOfServiceTest {
         long peakBefore = ResidentMemory.peakMib();
         long rssDuring;
         long rssAfter;
-        HostileClients attacker = HostileClients.start(server.dicomPort(), ATTACKER, CONNECTIONS);
+        HostileClients attacker = HostileClients.start(server.dicomPort(), ATTACKER, NEGOTIATING_ATTACKER,
+                CONNECTIONS);
         try (ResidentMemory memory = ResidentMemory.sample()) {
             try {
                 awaitPressure(attacker);
@@ -71,11 +73,11 @@ class DenialOfServiceTest {
         }
         awaitNoSlotsHeld();
         rssAfter = ResidentMemory.rssMib();
-        String report = String.format("attacker: %d connections opened from %s (at most %d open at once), %d closed by the"
+        String report = String.format("attacker: %d connections opened from %s and %s (at most %d open at once), %d closed by the"
                         + " listener, %d x 0x7FFFFFF0 and %d x 0x30000000 P-DATA-TF claims delivered after negotiation%n"
                         + "test JVM (server + attacker): VmRSS before %d MiB, highest during %d MiB, after %d MiB;"
                         + " VmHWM before %d MiB, after %d MiB%n",
-                attacker.opened(), ATTACKER, attacker.mostOpenAtOnce(), attacker.closedByListener(),
+                attacker.opened(), ATTACKER, NEGOTIATING_ATTACKER, attacker.mostOpenAtOnce(), attacker.closedByListener(),
                 attacker.delivered(HostileClients.Kind.P_DATA_CLAIM_2_GB),
                 attacker.delivered(HostileClients.Kind.P_DATA_CLAIM_768_MIB), rssBefore, rssDuring, rssAfter, peakBefore,
                 ResidentMemory.peakMib());

@@ -16,8 +16,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The attacker of the DoS finding, on bare sockets from its own loopback address: it keeps up to
- * N connections to the listener, each doing one hostile thing slowly, and re-opens every
+ * The attacker of the DoS finding, on bare sockets from loopback addresses of its own: it keeps up
+ * to N connections to the listener, each doing one hostile thing slowly, and re-opens every
  * connection the listener closes (after a second or two), so the pressure never lets up.
  * <ul>
  *   <li>{@link Kind#TRICKLED_REQUEST}: a valid A-ASSOCIATE-RQ, one byte every few seconds;</li>
@@ -26,7 +26,10 @@ import java.util.concurrent.atomic.AtomicLong;
  *   <li>{@link Kind#P_DATA_CLAIM_2_GB} and {@link Kind#P_DATA_CLAIM_768_MIB}: a valid negotiation,
  *       then a P-DATA-TF header claiming 0x7FFFFFF0 or 0x30000000 bytes, then a trickle.</li>
  * </ul>
- * Two threads do all of it (slow kinds, negotiating kinds), so the attack costs the test machine little.
+ * Two threads do all of it, so the attack costs the test machine little: one drives the slow kinds
+ * from one address, the other the negotiating kinds, one connection at a time, from a second
+ * address (so they are not starved of the first address's slots by the slow kinds, and their
+ * hostile headers reliably reach negotiated associations).
  */
 final class HostileClients implements AutoCloseable {
 
@@ -35,7 +38,6 @@ final class HostileClients implements AutoCloseable {
     private static final long TRICKLE_MILLIS = 2500;
 
     private final int port;
-    private final InetAddress source;
     private final byte[] request;
     private final List<Thread> threads = new ArrayList<>();
     private final Map<Kind, AtomicLong> delivered = new EnumMap<>(Kind.class);
@@ -47,33 +49,43 @@ final class HostileClients implements AutoCloseable {
 
     private static final class Connection {
         final Kind kind;
+        final InetAddress source;
         Socket socket;
         boolean connected;
         int requestBytesSent;
         long nextAt;
 
-        Connection(Kind kind) {
+        Connection(Kind kind, InetAddress source) {
             this.kind = kind;
+            this.source = source;
         }
     }
 
-    private HostileClients(int port, InetAddress source, String calledAe) {
+    private HostileClients(int port, String calledAe) {
         this.port = port;
-        this.source = source;
         this.request = associateRequest(calledAe);
         for (Kind kind : Kind.values()) {
             delivered.put(kind, new AtomicLong());
         }
     }
 
-    /** Starts {@code count} hostile connections from {@code sourceAddress}, the kinds in equal shares. */
-    static HostileClients start(int port, String sourceAddress, int count) throws IOException {
-        HostileClients clients = new HostileClients(port, InetAddress.getByName(sourceAddress), "CXRTRIAGE");
+    /**
+     * Starts {@code count} hostile connections, the kinds in equal shares: the slow kinds from
+     * {@code slowSource}, the negotiating kinds from {@code negotiatingSource}.
+     */
+    static HostileClients start(int port, String slowSource, String negotiatingSource, int count) throws IOException {
+        HostileClients clients = new HostileClients(port, "CXRTRIAGE");
+        InetAddress slowAddress = InetAddress.getByName(slowSource);
+        InetAddress negotiatingAddress = InetAddress.getByName(negotiatingSource);
         List<Connection> slow = new ArrayList<>();
         List<Connection> negotiating = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             Kind kind = Kind.values()[i % Kind.values().length];
-            (kind.ordinal() < Kind.P_DATA_CLAIM_2_GB.ordinal() ? slow : negotiating).add(new Connection(kind));
+            if (kind.ordinal() < Kind.P_DATA_CLAIM_2_GB.ordinal()) {
+                slow.add(new Connection(kind, slowAddress));
+            } else {
+                negotiating.add(new Connection(kind, negotiatingAddress));
+            }
         }
         clients.launch("hostile-slow", slow);
         clients.launch("hostile-negotiating", negotiating);
@@ -118,7 +130,7 @@ final class HostileClients implements AutoCloseable {
 
     private void open(Connection connection) throws IOException {
         Socket socket = new Socket();
-        socket.bind(new InetSocketAddress(source, 0));
+        socket.bind(new InetSocketAddress(connection.source, 0));
         connection.socket = socket;
         socket.connect(new InetSocketAddress("127.0.0.1", port), 2000);
         socket.setSoTimeout(2000);
