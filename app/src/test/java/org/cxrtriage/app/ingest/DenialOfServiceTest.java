@@ -31,6 +31,8 @@ class DenialOfServiceTest {
     private static final String NEGOTIATING_ATTACKER = "127.0.0.3";
     /** Far below one 0x30000000-byte claim (768 MiB); the server and attacker share this JVM. */
     private static final long MAX_RSS_GROWTH_MIB = 400;
+    /** Two default request deadlines (5 s) and a little more. */
+    private static final java.time.Duration STEADY_STATE = java.time.Duration.ofSeconds(12);
 
     @TempDir
     Path dir;
@@ -89,16 +91,25 @@ class DenialOfServiceTest {
                 "the hostile claims reached negotiated associations: " + report);
         assertTrue(rssDuring - rssBefore < MAX_RSS_GROWTH_MIB, "resident memory grew by " + (rssDuring - rssBefore)
                 + " MiB under attack: " + report);
+        for (String refusal : List.of("rejected: no complete A-ASSOCIATE-RQ within 5000 ms",
+                "aborted: P-DATA-TF of 2147483632 bytes exceeds the negotiated maximum",
+                "aborted: P-DATA-TF of 805306368 bytes exceeds the negotiated maximum")) {
+            assertTrue(server.count("SELECT COUNT(*) FROM audit_record WHERE action = 'dicom.association'"
+                    + " AND outcome = 'FAILURE' AND details LIKE ?", "%" + refusal + "%") > 0, "audited: " + refusal);
+        }
     }
 
     /**
-     * Until every connection has been opened and each hostile P-DATA-TF claim has reached the
-     * listener a few times, or 60 s (a listener that lets the attacker hold every slot never
-     * negotiates with it; the modality's push then shows the harm).
+     * At least {@link #STEADY_STATE} (two request deadlines, so trickled requests have been cut off
+     * and re-opened), and until every connection has been opened and each hostile P-DATA-TF claim
+     * has reached the listener a few times, or 60 s (a listener that lets the attacker hold every
+     * slot never negotiates with it; the modality's push then shows the harm).
      */
     private static void awaitPressure(HostileClients attacker) throws InterruptedException {
-        long deadline = System.nanoTime() + 60_000_000_000L;
-        while ((attacker.opened() < CONNECTIONS || delivered(attacker, HostileClients.Kind.P_DATA_CLAIM_2_GB) < 5
+        long started = System.nanoTime();
+        long deadline = started + 60_000_000_000L;
+        while ((System.nanoTime() - started < STEADY_STATE.toNanos() || attacker.opened() < CONNECTIONS
+                || delivered(attacker, HostileClients.Kind.P_DATA_CLAIM_2_GB) < 5
                 || delivered(attacker, HostileClients.Kind.P_DATA_CLAIM_768_MIB) < 5) && System.nanoTime() < deadline) {
             Thread.sleep(200);
         }
