@@ -13,7 +13,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * {@code /health} entry "dicom": listening or not, port, AE title, associations in use; with DICOM
+ * {@code /health} entry "dicom": listening or not, port, AE title, connections holding a slot and the
+ * limits; with DICOM
  * TLS configured also the TLS port, whether it listens and its associations. DOWN when either is down.
  */
 @Singleton
@@ -33,6 +34,7 @@ public final class DicomListenerHealth implements HealthIndicator {
         details.put("port", scp.localPort());
         details.put("activeAssociations", scp.activeAssociations());
         details.put("maxAssociations", scp.settings().maxAssociations());
+        details.put("maxAssociationsPerAddress", scp.settings().maxAssociationsPerAddress());
         listener.tlsScp().ifPresent(tls -> {
             details.put("tlsPort", tls.localPort());
             details.put("tlsListening", tls.isRunning());

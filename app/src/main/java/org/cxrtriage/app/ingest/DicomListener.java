@@ -44,7 +44,7 @@ public final class DicomListener implements AutoCloseable {
                 log.info("removed {} partial instance file(s) left by an earlier stop; none had been acknowledged",
                         leftovers);
             }
-            InstanceStore store = new InstanceStore(spool, catalog);
+            InstanceStore store = new InstanceStore(spool, catalog, dicom.keepNonImages());
             this.scp = new StoreScp(dicom.toScpSettings(), store, auditing(audit));
             scp.start();
             // The same AE title, allow-list and store on a second port that speaks TLS only.
@@ -63,7 +63,10 @@ public final class DicomListener implements AutoCloseable {
         }
     }
 
-    /** Every association, accepted or rejected, goes into the audit trail. */
+    /**
+     * Every association, accepted or rejected, goes into the audit trail; one aborted for a refused
+     * PDU is a failure. Connections dropped unanswered during a flood arrive here in batches.
+     */
     private static AssociationEvents auditing(AuditTrail audit) {
         return new AssociationEvents() {
             @Override
@@ -73,9 +76,14 @@ public final class DicomListener implements AutoCloseable {
 
             @Override
             public void closed(AssociationSummary s) {
-                audit.dicomPeer(s.callingAeTitle(), AuditAction.DICOM_ASSOCIATION, null, s.failed() == 0, s.remoteAddress(),
-                        String.format("%s ended by %s: %d stored, %d failed, %d echo(es)", s.id(), s.endedBy(), s.stored(),
-                                s.failed(), s.echoes()));
+                audit.dicomPeer(s.callingAeTitle(), AuditAction.DICOM_ASSOCIATION, null, s.failed() == 0 && !s.protocolViolation(),
+                        s.remoteAddress(), String.format("%s ended by %s: %d stored, %d failed, %d echo(es)", s.id(),
+                                s.endedBy(), s.stored(), s.failed(), s.echoes()));
+            }
+
+            @Override
+            public void dropped(long count, String reason) {
+                audit.system(AuditAction.DICOM_ASSOCIATION, null, java.util.List.of(), false, "dropped: " + reason);
             }
         };
     }

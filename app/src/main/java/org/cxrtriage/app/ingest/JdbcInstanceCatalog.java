@@ -5,98 +5,154 @@ import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.dicom.store.InstanceCatalog;
+import org.cxrtriage.dicom.store.InstanceKind;
+import org.cxrtriage.dicom.store.Receipt;
 import org.cxrtriage.dicom.store.SpooledInstance;
 
 import javax.sql.DataSource;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.Optional;
+import java.util.TreeSet;
 
 /**
- * Records spooled instances and their studies in one transaction, committed before the C-STORE
- * response. A re-sent instance changes nothing. A new instance marks its study RECEIVING again,
- * which reopens a study that was already READY (the assembler then queues a superseding job).
+ * Records received instances and their studies in one transaction, committed with its audit
+ * record before the C-STORE response. What happens per receipt:
+ * <ul>
+ *   <li>new: the row is inserted; a radiograph marks its study RECEIVING (reopening a READY study,
+ *       so the assembler queues a superseding job); other objects only count in;</li>
+ *   <li>identical re-send (same content SHA-256): nothing changes but the audit record;</li>
+ *   <li>changed re-send: a correction. The row is replaced, the study is reopened like a late
+ *       instance (a new revision is triaged) when the old or the new copy is a radiograph, and
+ *       the audit record says "corrected re-send of &lt;SOP UID&gt;".</li>
+ * </ul>
+ * Afterwards the study's patient identity flag is recomputed; raising or clearing it is audited.
+ * Instances of one study are recorded one at a time (the study row is locked).
  */
 @Singleton
 public final class JdbcInstanceCatalog implements InstanceCatalog {
 
-    private static final String INSERT_STUDY_IF_ABSENT = """
-            INSERT INTO study (study_instance_uid, status, instance_count, first_received_at, last_received_at)
-            VALUES (?, 'RECEIVING', 0, ?, ?)
-            ON CONFLICT DO NOTHING""";
-    private static final String INSERT_INSTANCE_IF_ABSENT = """
-            INSERT INTO instance (sop_instance_uid, sop_class_uid, series_instance_uid, study_instance_uid,
-                                  transfer_syntax_uid, calling_ae_title, size_bytes, received_at, spool_path)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            ON CONFLICT DO NOTHING""";
-    private static final String TOUCH_STUDY = """
-            UPDATE study
-               SET status = 'RECEIVING', instance_count = instance_count + 1, last_received_at = ?
-             WHERE study_instance_uid = ?""";
-
     private final DataSource dataSource;
-    private final StorageConfig storage;
     private final AuditTrail audit;
+    private final PatientIdentity patientIdentity;
+    private final InstanceRows instances;
 
-    public JdbcInstanceCatalog(DataSource dataSource, StorageConfig storage, AuditTrail audit) {
+    public JdbcInstanceCatalog(DataSource dataSource, StorageConfig storage, AuditTrail audit, PatientIdentity patientIdentity) {
         this.dataSource = dataSource;
-        this.storage = storage;
         this.audit = audit;
+        this.patientIdentity = patientIdentity;
+        this.instances = new InstanceRows(storage.dataDir());
     }
 
     @Override
-    public boolean record(SpooledInstance instance) throws CatalogUnavailableException {
-        OffsetDateTime receivedAt = instance.receivedAt().atOffset(ZoneOffset.UTC);
+    public Optional<Recorded> recorded(String sopInstanceUid) throws CatalogUnavailableException {
+        try (Connection connection = dataSource.getConnection();
+             PreparedStatement select = connection.prepareStatement(
+                     "SELECT study_instance_uid, content_sha256 FROM instance WHERE sop_instance_uid = ?")) {
+            select.setString(1, sopInstanceUid);
+            try (ResultSet row = select.executeQuery()) {
+                return row.next() ? Optional.of(new Recorded(row.getString(1), row.getString(2))) : Optional.empty();
+            }
+        } catch (SQLException e) {
+            throw new CatalogUnavailableException("cannot look up instance " + sopInstanceUid + " (SQLState " + e.getSQLState() + ")", e);
+        }
+    }
+
+    @Override
+    public Receipt record(SpooledInstance instance) throws CatalogUnavailableException {
+        OffsetDateTime at = instance.receivedAt().atOffset(ZoneOffset.UTC);
+        String identity = patientIdentity.hash(instance.patient().issuerOfPatientId(), instance.patient().patientId());
         try (Connection connection = dataSource.getConnection()) {
             connection.setAutoCommit(false);
             try {
-                boolean recorded = record(connection, instance, receivedAt);
-                if (!recorded) {
-                    connection.rollback();
-                }
-                audit.dicomPeer(connection, instance.callingAeTitle(), AuditAction.DICOM_STORE, instance.studyInstanceUid(),
-                        (recorded ? "stored " : "re-sent, already stored ") + instance.sopInstanceUid());
+                Receipt receipt = record(connection, instance, identity, at);
                 connection.commit();
-                return recorded;
+                return receipt;
             } catch (SQLException e) {
                 connection.rollback();
                 throw e;
             }
         } catch (SQLException e) {
-            throw new CatalogUnavailableException("cannot record instance " + instance.sopInstanceUid() + ": "
-                    + e.getMessage(), e);
+            // Not the database's message: it can quote the values (patient data) of the statement.
+            throw new CatalogUnavailableException("cannot record instance " + instance.sopInstanceUid() + " (SQLState "
+                    + e.getSQLState() + ")", e);
         }
     }
 
-    private boolean record(Connection connection, SpooledInstance instance, OffsetDateTime receivedAt)
+    private Receipt record(Connection connection, SpooledInstance instance, String identity, OffsetDateTime at)
             throws SQLException {
-        try (PreparedStatement study = connection.prepareStatement(INSERT_STUDY_IF_ABSENT)) {
-            study.setString(1, instance.studyInstanceUid());
-            study.setObject(2, receivedAt);
-            study.setObject(3, receivedAt);
-            study.executeUpdate();
+        boolean radiograph = instance.kind().triaged();
+        Optional<InstanceRows.Current> current = InstanceRows.lockCurrent(connection, instance.sopInstanceUid());
+        TreeSet<String> studies = new TreeSet<>();
+        studies.add(instance.studyInstanceUid());
+        current.ifPresent(row -> studies.add(row.studyInstanceUid()));
+        for (String study : studies) {
+            StudyRows.insertAndLock(connection, study, study.equals(instance.studyInstanceUid()) && radiograph, at);
         }
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_INSTANCE_IF_ABSENT)) {
-            insert.setString(1, instance.sopInstanceUid());
-            insert.setString(2, instance.sopClassUid());
-            insert.setString(3, instance.seriesInstanceUid());
-            insert.setString(4, instance.studyInstanceUid());
-            insert.setString(5, instance.transferSyntaxUid());
-            insert.setString(6, instance.callingAeTitle());
-            insert.setLong(7, instance.sizeBytes());
-            insert.setObject(8, receivedAt);
-            insert.setString(9, storage.dataDir().relativize(instance.file().toAbsolutePath()).toString());
-            if (insert.executeUpdate() == 0) {
-                return false;
-            }
+        if (current.isEmpty() && instances.insert(connection, instance, identity, at)) {
+            StudyRows.count(connection, instance.studyInstanceUid(), 1, radiograph, at);
+            auditStore(connection, instance, "stored " + instance.sopInstanceUid() + describe(instance));
+            auditIdentity(connection, instance, StudyRows.refreshIdentityConflict(connection, instance.studyInstanceUid()));
+            return Receipt.NEW;
         }
-        try (PreparedStatement touch = connection.prepareStatement(TOUCH_STUDY)) {
-            touch.setObject(1, receivedAt);
-            touch.setString(2, instance.studyInstanceUid());
-            touch.executeUpdate();
+        InstanceRows.Current before = current.isPresent() ? current.get()
+                : InstanceRows.lockCurrent(connection, instance.sopInstanceUid()).orElseThrow(
+                        () -> new SQLException("instance " + instance.sopInstanceUid() + " vanished while being recorded"));
+        if (before.contentSha256() != null && before.contentSha256().equals(instance.contentSha256())) {
+            auditStore(connection, instance, "re-sent, already stored " + instance.sopInstanceUid());
+            return Receipt.IDENTICAL_RESEND;
         }
-        return true;
+        correct(connection, instance, identity, before, at);
+        return Receipt.CHANGED_RESEND;
+    }
+
+    /** A changed re-send replaces the row; its study (and a study it moved away from) is reassessed. */
+    private void correct(Connection connection, SpooledInstance instance, String identity, InstanceRows.Current before,
+                         OffsetDateTime at) throws SQLException {
+        instances.replace(connection, instance, identity, at);
+        boolean moved = !before.studyInstanceUid().equals(instance.studyInstanceUid());
+        boolean reassess = instance.kind().triaged() || before.kind() == InstanceKind.RADIOGRAPH;
+        StudyRows.count(connection, instance.studyInstanceUid(), moved ? 1 : 0, reassess, at);
+        if (moved) {
+            StudyRows.count(connection, before.studyInstanceUid(), -1, before.kind() == InstanceKind.RADIOGRAPH, at);
+            auditIdentity(connection, instance.callingAeTitle(), before.studyInstanceUid(),
+                    StudyRows.refreshIdentityConflict(connection, before.studyInstanceUid()));
+        }
+        auditStore(connection, instance, "corrected re-send of " + instance.sopInstanceUid() + describe(instance)
+                + (moved ? " (moved from study " + before.studyInstanceUid() + ")" : ""));
+        auditIdentity(connection, instance, StudyRows.refreshIdentityConflict(connection, instance.studyInstanceUid()));
+    }
+
+    /** Nothing for radiographs (the details stay as they were); the kind and keeping for the others. */
+    private static String describe(SpooledInstance instance) {
+        if (instance.kind().triaged()) {
+            return "";
+        }
+        return " (" + instance.kind().name().toLowerCase(java.util.Locale.ROOT).replace('_', '-') + ", not triaged"
+                + (instance.kept() ? "" : ", not kept") + ")";
+    }
+
+    private void auditStore(Connection connection, SpooledInstance instance, String details) throws SQLException {
+        audit.dicomPeer(connection, instance.callingAeTitle(), AuditAction.DICOM_STORE, instance.studyInstanceUid(), details);
+    }
+
+    private void auditIdentity(Connection connection, SpooledInstance instance, StudyRows.IdentityFlag flag)
+            throws SQLException {
+        auditIdentity(connection, instance.callingAeTitle(), instance.studyInstanceUid(), flag);
+    }
+
+    private void auditIdentity(Connection connection, String callingAe, String studyUid, StudyRows.IdentityFlag flag)
+            throws SQLException {
+        if (flag.raised()) {
+            audit.dicomPeer(connection, callingAe, AuditAction.DICOM_STORE, studyUid,
+                    "patient identity differs from other instances of the study");
+        } else if (flag.cleared()) {
+            audit.dicomPeer(connection, callingAe, AuditAction.DICOM_STORE, studyUid,
+                    "patient identities of the study agree again");
+        }
     }
 }

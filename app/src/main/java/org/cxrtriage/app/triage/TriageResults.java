@@ -62,10 +62,13 @@ public final class TriageResults {
         });
     }
 
-    /** The spooled files of a study (relative to the data directory), as recorded when they were received. */
+    /**
+     * The spooled radiographs of a study (relative to the data directory), as recorded when they
+     * were received; other objects (SR, presentation states, CT, ...) are never triaged.
+     */
     public List<String> studyFiles(String studyUid) throws SQLException {
-        return sql.query("SELECT spool_path FROM instance WHERE study_instance_uid = ? ORDER BY received_at, sop_instance_uid",
-                row -> row.getString(1), studyUid);
+        return sql.query("SELECT spool_path FROM instance WHERE study_instance_uid = ? AND kind = 'RADIOGRAPH'"
+                + " ORDER BY received_at, sop_instance_uid", row -> row.getString(1), studyUid);
     }
 
     private static void decide(Connection connection, TriageJob job, Outcome active, OffsetDateTime at) throws SQLException {

@@ -203,7 +203,8 @@ public final class WorklistQueries {
                   JOIN instance i ON i.sop_instance_uid = r.sop_instance_uid
                  WHERE w.study_instance_uid = ?
                 UNION ALL
-                SELECT spool_path FROM instance WHERE study_instance_uid = ?""", row -> row.getString(1), studyUid, studyUid);
+                SELECT spool_path FROM instance WHERE study_instance_uid = ? AND kind = 'RADIOGRAPH'""", row -> row.getString(1),
+                studyUid, studyUid);
     }
 
     /** The newest change to the worklist, for cheap "anything new?" polling. */

@@ -65,7 +65,9 @@ public final class EndToEndBenchmark {
         System.out.printf("pushing %d studies (512x512 16-bit CR) over %d concurrent associations, %s%n",
                 allStudies.size(), associations, rate > 0 ? "paced to " + rate + " studies/s" : "as fast as possible");
         try (ServerProcess server = ServerProcess.start(work.resolve("data"),
-                Map.of("TRIAGE_QUIET_PERIOD", quietMillis + "ms", "TRIAGE_ASSEMBLY_POLL", "200ms"), work.resolve("server.log")).withTestUsers(work.resolve("data"))) {
+                Map.of("TRIAGE_QUIET_PERIOD", quietMillis + "ms", "TRIAGE_ASSEMBLY_POLL", "200ms",
+                        // every sender is on 127.0.0.1: let one address use all 32 slots
+                        "TRIAGE_DICOM_MAX_ASSOCIATIONS_PER_ADDRESS", "32"), work.resolve("server.log")).withTestUsers(work.resolve("data"))) {
             Map<String, Long> pushed = new ConcurrentHashMap<>();
             Map<String, Long> visible = new ConcurrentHashMap<>();
             String integration = TestUsers.basic(Role.INTEGRATION, work.resolve("data"));

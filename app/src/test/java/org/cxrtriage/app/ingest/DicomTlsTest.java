@@ -69,8 +69,13 @@ class DicomTlsTest {
     @MethodSource("unusableSettings")
     void unusableTlsSettingsStopStartUpNamingTheFix(Map<String, Object> settings, List<String> expected) {
         Path data = dir.resolve("data-" + ++started);
+        // A start-up that fails leaves the triage workers it already started running (JobWorker is
+        // created before the listener fails); without workers they cannot recreate the database
+        // while the temporary directory is being deleted, which made this test flaky.
+        Map<String, Object> withoutWorkers = new java.util.HashMap<>(settings);
+        withoutWorkers.put("triage.workers.count", 0);
         RuntimeException failure = assertThrows(RuntimeException.class,
-                () -> TriageServer.start(Database.H2, data, settings).close());
+                () -> TriageServer.start(Database.H2, data, withoutWorkers).close());
         String messages = messages(failure);
         for (String part : expected) {
             assertTrue(messages.contains(part), "'" + part + "' in: " + messages);

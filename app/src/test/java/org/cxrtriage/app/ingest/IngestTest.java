@@ -4,6 +4,7 @@ import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
 import org.cxrtriage.testdata.Encoding;
+import org.cxrtriage.testdata.ForeignObjects;
 import org.cxrtriage.testdata.PhantomIdentity;
 import org.cxrtriage.testdata.PhantomSpec;
 import org.cxrtriage.testdata.Transcoder;
@@ -72,14 +73,17 @@ class IngestTest {
 
         assertTrue(sent.stored(), sent.output());
         String sop = spec.identity().sopInstanceUid();
-        List<Object> row = server.query("SELECT transfer_syntax_uid, calling_ae_title, study_instance_uid, spool_path, size_bytes"
-                + " FROM instance WHERE sop_instance_uid = ?", sop).get(0);
+        List<Object> row = server.query("SELECT transfer_syntax_uid, calling_ae_title, study_instance_uid, spool_path, size_bytes,"
+                + " kind, lossy_compression, content_sha256 FROM instance WHERE sop_instance_uid = ?", sop).get(0);
         assertEquals(encoding.uid(), row.get(0));
         assertEquals("PACS", row.get(1));
         assertEquals(spec.identity().studyInstanceUid(), row.get(2));
         Path spooled = server.dataDir().resolve((String) row.get(3));
         assertEquals(spooled, server.dataDir().resolve("spool").resolve(spec.identity().studyInstanceUid()).resolve(sop + ".dcm"));
         assertEquals(Files.size(spooled), ((Number) row.get(4)).longValue());
+        assertEquals("RADIOGRAPH", row.get(5));
+        assertEquals(!encoding.lossless(), row.get(6), "lossy compression is recorded per instance (finding 7)");
+        assertTrue(((String) row.get(7)).matches("[0-9a-f]{64}"), "content SHA-256: " + row.get(7));
     }
 
     @ParameterizedTest
@@ -142,19 +146,45 @@ class IngestTest {
         assertFalse(Files.exists(server.dataDir().resolve("spool").resolve(study.studyInstanceUid())));
     }
 
+    /**
+     * Was "CT objects are refused at negotiation": a PACS forwarding whole studies failed on the
+     * first non-radiograph (finding 4). A real CT (pydicom's test corpus) is now stored as a record
+     * only, and its study, holding no radiograph, is never assembled or triaged.
+     */
     @ParameterizedTest
     @EnumSource(Database.class)
-    void ctObjectsAreRefusedAtNegotiationAndNothingIsRecorded(Database database) throws Exception {
+    void ctObjectsAreAcceptedAndRecordedButNeverKeptOrTriaged(Database database) throws Exception {
         start(database, Map.of());
-        PhantomIdentity study = PhantomIdentity.newStudy();
-        Path ct = dir.resolve("ct.dcm");
-        Transcoder.write(phantom(study, 12).withModality("CT").withBodyPart("HEAD"), Encoding.EXPLICIT_LITTLE_ENDIAN, ct);
+        Path ct = ForeignObjects.pydicomTestFile("CT_small.dcm");
 
         Dcmtk.StoreRun run = Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(ct));
 
-        assertEquals(0, run.successes(), run.output());
-        assertTrue(run.output().toLowerCase().contains("no presentation context"), run.output());
-        assertEquals(0, server.count("SELECT COUNT(*) FROM instance"));
+        assertTrue(run.allSucceeded(1), run.output());
+        List<Object> row = server.query("SELECT kind, spool_path, study_instance_uid, pixels_deleted_at FROM instance").get(0);
+        assertEquals("OTHER_IMAGE", row.get(0));
+        assertEquals(null, row.get(1), "not kept in the spool");
+        assertTrue(row.get(3) != null, "nothing for retention to delete");
+        String study = (String) row.get(2);
+        assertFalse(Files.exists(server.dataDir().resolve("spool").resolve(study)));
+        Thread.sleep(2500); // more than the 1 s quiet period plus an assembly poll
+        assertEquals("NO_RADIOGRAPH", server.query("SELECT status FROM study WHERE study_instance_uid = ?", study).get(0).get(0));
+        assertEquals(0, server.count("SELECT COUNT(*) FROM triage_job WHERE study_instance_uid = ?", study), "never triaged");
+        assertEquals(1, server.count("SELECT COUNT(*) FROM audit_record WHERE action = 'dicom.store' AND study_uid = ?"
+                + " AND details LIKE 'stored % (other-image, not triaged, not kept)'", study));
+    }
+
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void objectsThatAreNotRadiographsAreKeptWhenTheSiteAsks(Database database) throws Exception {
+        start(database, Map.of("triage.dicom.keep-non-images", true));
+        Path ct = ForeignObjects.pydicomTestFile("CT_small.dcm");
+
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(ct)).allSucceeded(1));
+
+        List<Object> row = server.query("SELECT kind, spool_path, pixels_deleted_at FROM instance").get(0);
+        assertEquals("OTHER_IMAGE", row.get(0));
+        assertTrue(Files.exists(server.dataDir().resolve((String) row.get(1))));
+        assertEquals(null, row.get(2));
     }
 
     private List<Object> studyRow(String studyUid) throws Exception {

@@ -5,6 +5,7 @@ import org.cxrtriage.app.support.PythonPhantoms;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.dicom.image.PixelDecoder;
 import org.cxrtriage.testdata.Encoding;
+import org.cxrtriage.testdata.ForeignObjects;
 import org.cxrtriage.testdata.PhantomIdentity;
 import org.cxrtriage.testdata.PhantomPixels;
 import org.cxrtriage.testdata.PhantomSpec;
@@ -130,6 +131,42 @@ class OrthancPushTest {
         int pneumothoraxAt = body.indexOf("\"Task\",\"id\":\"" + pneumothorax.studyInstanceUid());
         int normalAt = body.indexOf("\"Task\",\"id\":\"" + normal.studyInstanceUid());
         assertTrue(pneumothoraxAt >= 0 && normalAt > pneumothoraxAt, "pneumothorax first: " + body);
+    }
+
+    /**
+     * Finding 4: a PACS forwards whole studies. Orthanc pushes a DX image and a Basic Text SR
+     * (written by pydicom) in ONE request; before, the SR's SOP class was refused at negotiation
+     * and Orthanc failed the whole forward (HTTP 500, nothing stored). Now the forward succeeds,
+     * the SR is recorded but neither kept nor scored, and the image is triaged.
+     */
+    @Test
+    void aWholeStudyWithAStructuredReportIsForwardedInOneRequestAndOnlyTheImageTriaged() throws Exception {
+        PhantomIdentity study = PhantomIdentity.newStudy();
+        PhantomSpec dx = PhantomSpec.chestCr(study, 23).withModality("DX");
+        Path dxFile = dir.resolve("dx.dcm");
+        Path srFile = dir.resolve("sr.dcm");
+        Transcoder.write(dx, Encoding.EXPLICIT_LITTLE_ENDIAN, dxFile);
+        String srUid = ForeignObjects.basicTextSr(study, srFile);
+        String image = upload(dxFile);
+        String report = upload(srFile);
+
+        HttpResponse<String> push = post("/modalities/cxr/store", "[\"" + image + "\", \"" + report + "\"]");
+
+        assertEquals(200, push.statusCode(), push.body() + "\n" + Files.readString(dir.resolve("orthanc.log")));
+        assertEquals(List.of("NON_IMAGE", "ORTHANC"), server.query(
+                "SELECT kind, calling_ae_title FROM instance WHERE sop_instance_uid = ?", srUid).get(0));
+        assertEquals(null, server.query("SELECT spool_path FROM instance WHERE sop_instance_uid = ?", srUid).get(0).get(0),
+                "the SR is recorded, not kept");
+        assertEquals("RADIOGRAPH", server.query("SELECT kind FROM instance WHERE sop_instance_uid = ?",
+                study.sopInstanceUid()).get(0).get(0));
+        server.awaitCount(1, "SELECT COUNT(*) FROM worklist_item WHERE study_instance_uid = ?", study.studyInstanceUid());
+        assertEquals("scored", server.query("SELECT business_status FROM worklist_item WHERE study_instance_uid = ?",
+                study.studyInstanceUid()).get(0).get(0));
+        assertEquals(study.sopInstanceUid(), server.query("SELECT sop_instance_uid FROM triage_result"
+                + " WHERE study_instance_uid = ? AND shadow = FALSE", study.studyInstanceUid()).get(0).get(0),
+                "the DX image was scored, the SR ignored");
+        assertEquals(1, server.count("SELECT COUNT(*) FROM audit_record WHERE action = 'dicom.store' AND study_uid = ?"
+                + " AND details = ?", study.studyInstanceUid(), "stored " + srUid + " (non-image, not triaged, not kept)"));
     }
 
     private String upload(Path file) throws Exception {

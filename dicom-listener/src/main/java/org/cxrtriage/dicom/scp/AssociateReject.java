@@ -9,6 +9,10 @@ enum AssociateReject {
     CALLING_AE_NOT_RECOGNISED(1, 1, 3),
     /** Permanent, by the service user: called AE title not recognised. */
     CALLED_AE_NOT_RECOGNISED(1, 1, 7),
+    /** Permanent, by the service provider (ACSE): no reason given (a malformed or oversized A-ASSOCIATE-RQ). */
+    MALFORMED_REQUEST(1, 2, 1),
+    /** Permanent, by the service provider (ACSE): protocol version not supported. */
+    PROTOCOL_VERSION_NOT_SUPPORTED(1, 2, 2),
     /** Transient, by the service provider (presentation): local limit exceeded. */
     TOO_MANY_ASSOCIATIONS(2, 3, 2);
 
@@ -22,8 +26,12 @@ enum AssociateReject {
         this.reason = reason;
     }
 
+    byte[] pdu() {
+        return new byte[] {0x03, 0, 0, 0, 0, 4, 0, (byte) result, (byte) source, (byte) reason};
+    }
+
     void writeTo(OutputStream out) throws IOException {
-        out.write(new byte[] {0x03, 0, 0, 0, 0, 4, 0, (byte) result, (byte) source, (byte) reason});
+        out.write(pdu());
         out.flush();
     }
 }

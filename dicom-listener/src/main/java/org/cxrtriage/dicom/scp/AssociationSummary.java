@@ -5,9 +5,10 @@ import java.time.Duration;
 /**
  * One association from request to close.
  *
- * @param stored  C-STOREs answered with success
- * @param failed  C-STOREs answered with a failure status
- * @param endedBy "release", "abort", "idle timeout" or an error description
+ * @param stored            C-STOREs answered with success
+ * @param failed            C-STOREs answered with a failure status
+ * @param endedBy           "release", "abort", "idle timeout", "aborted: why" or an error description
+ * @param protocolViolation the peer sent a PDU we refused, and we aborted the association
  */
 public record AssociationSummary(
         String id,
@@ -17,5 +18,6 @@ public record AssociationSummary(
         int stored,
         int failed,
         Duration duration,
-        String endedBy) {
+        String endedBy,
+        boolean protocolViolation) {
 }

@@ -37,6 +37,7 @@ final class DimseMessageHandler extends CompositeResponseHandler {
     private byte presentationContextId;
     private byte[] response;
     private DicomStatus storeStatus;
+    private String protocolViolation;
 
     DimseMessageHandler(InstanceStore store, String associationId) {
         this.store = store;
@@ -61,6 +62,7 @@ final class DimseMessageHandler extends CompositeResponseHandler {
     }
 
     private void onCommand(Association association) throws DicomNetworkException, DicomException, IOException {
+        String transferSyntax = acceptedTransferSyntax(association);
         AttributeList list = CompositeResponseHandler.getAttributeListFromCommandOrData(
                 command.toByteArray(), TransferSyntax.ImplicitVRLittleEndian);
         int field = Attribute.getSingleIntegerValueOrDefault(list, TagFromName.CommandField, -1);
@@ -71,12 +73,38 @@ final class DimseMessageHandler extends CompositeResponseHandler {
             setDone(true);
         } else if (field == C_STORE_RQ) {
             String sopInstance = Attribute.getSingleStringValueOrEmptyString(list, TagFromName.AffectedSOPInstanceUID);
-            String transferSyntax = association.getTransferSyntaxForPresentationContextID(presentationContextId);
             instance = store.begin(new StoreRequest(sopClass, sopInstance, transferSyntax,
                     association.getCallingAETitle(), associationId));
         } else {
             throw new DicomNetworkException(String.format("unsupported DIMSE command 0x%04X", field));
         }
+    }
+
+    /**
+     * The transfer syntax of the message's presentation context. A message on a context we did not
+     * accept (an old modality sends its C-STORE on a refused context anyway) is a protocol
+     * violation: it ends the association with an A-ABORT, sent here because PixelMed closes the
+     * transport as soon as this handler throws, instead of a misleading failure status.
+     */
+    private String acceptedTransferSyntax(Association association) throws DicomNetworkException {
+        String transferSyntax;
+        try {
+            transferSyntax = association.getTransferSyntaxForPresentationContextID(presentationContextId);
+        } catch (DicomNetworkException notAccepted) {
+            transferSyntax = null;
+        }
+        if (transferSyntax == null || transferSyntax.isEmpty()) {
+            protocolViolation = "DIMSE message on presentation context " + (presentationContextId & 0xFF)
+                    + ", which was not accepted";
+            association.abort();
+            throw new DicomNetworkException(protocolViolation);
+        }
+        return transferSyntax;
+    }
+
+    /** Why this handler aborted the association, or null. */
+    String protocolViolation() {
+        return protocolViolation;
     }
 
     private void onData(PresentationDataValue pdv) throws DicomNetworkException {

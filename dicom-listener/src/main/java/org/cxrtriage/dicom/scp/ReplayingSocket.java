@@ -1,28 +1,26 @@
 package org.cxrtriage.dicom.scp;
 
-import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.SequenceInputStream;
 import java.net.InetAddress;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.net.SocketException;
 
 /**
- * A connected socket whose input starts with bytes already read from it (the peeked
- * A-ASSOCIATE-RQ), so PixelMed's association acceptor sees the connection from its first byte.
- * Everything else goes to the real socket.
+ * A connected socket as PixelMed sees it: its input is a {@link PduBoundaryInputStream} that
+ * starts with the A-ASSOCIATE-RQ we already read (so PixelMed's acceptor sees the connection from
+ * its first byte) and then checks every PDU header. Everything else goes to the real socket.
  */
 final class ReplayingSocket extends Socket {
 
     private final Socket socket;
     private final InputStream input;
 
-    ReplayingSocket(Socket socket, byte[] alreadyRead) throws IOException {
+    ReplayingSocket(Socket socket, PduBoundaryInputStream input) {
         this.socket = socket;
-        this.input = new SequenceInputStream(new ByteArrayInputStream(alreadyRead), socket.getInputStream());
+        this.input = input;
     }
 
     @Override

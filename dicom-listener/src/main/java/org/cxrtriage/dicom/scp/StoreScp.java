@@ -1,9 +1,6 @@
 package org.cxrtriage.dicom.scp;
 
-import com.pixelmed.network.AReleaseException;
-import com.pixelmed.network.Association;
-import com.pixelmed.network.AssociationFactory;
-import org.cxrtriage.dicom.store.DicomStatus;
+import org.cxrtriage.dicom.LogSafe;
 import org.cxrtriage.dicom.store.InstanceStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -13,18 +10,23 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
-import java.time.Duration;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.Locale;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * The C-ECHO / C-STORE SCP. Owns its server socket (so a taken port fails start-up loudly), checks
- * called and calling AE titles before PixelMed negotiates the association, limits concurrent
- * associations, and answers every C-STORE only after {@link InstanceStore} has made it durable.
+ * The C-ECHO / C-STORE SCP. Owns its server socket (so a taken port fails start-up loudly) and
+ * everything a connection costs: a connection takes a slot ({@link AssociationSlots}) the moment
+ * it is accepted, is served on a bounded pool of {@code maxAssociations} threads, and must finish
+ * its association request within the request deadline; a connection without a slot goes to the
+ * small {@link BusyRefuser}. Every C-STORE is answered only after {@link InstanceStore} has made it
+ * durable ({@link AssociationHandler}).
  */
 public final class StoreScp implements AutoCloseable {
 
@@ -32,12 +34,13 @@ public final class StoreScp implements AutoCloseable {
 
     private final ScpSettings settings;
     private final TlsSettings tls;
-    private final InstanceStore store;
-    private final AssociationEvents events;
-    private final ChestImagePresentationContexts policy = new ChestImagePresentationContexts();
-    private final AtomicInteger active = new AtomicInteger();
+    private final String name;
+    private final AssociationSlots slots;
     private final AtomicLong associationCounter = new AtomicLong();
-    private final ExecutorService associations;
+    private final ScheduledExecutorService timer;
+    private final ThreadPoolExecutor associations;
+    private final BusyRefuser refuser;
+    private final AssociationHandler handler;
     private ServerSocket serverSocket;
     private Thread acceptor;
     private volatile boolean running;
@@ -50,14 +53,26 @@ public final class StoreScp implements AutoCloseable {
     public StoreScp(ScpSettings settings, TlsSettings tls, InstanceStore store, AssociationEvents events) {
         this.settings = settings;
         this.tls = tls;
-        this.store = store;
-        this.events = events;
-        this.associations = Executors.newCachedThreadPool(runnable -> {
-            Thread thread = new Thread(runnable, "dicom-association");
+        this.name = tls == null ? "dicom" : "dicom-tls";
+        this.slots = new AssociationSlots(settings.maxAssociations(), settings.maxAssociationsPerAddress());
+        ScheduledThreadPoolExecutor deadlines = new ScheduledThreadPoolExecutor(1, daemonThreads(name + "-deadline"));
+        deadlines.setRemoveOnCancelPolicy(true);
+        this.timer = deadlines;
+        this.associations = new ThreadPoolExecutor(settings.maxAssociations(), settings.maxAssociations(), 60,
+                TimeUnit.SECONDS, new LinkedBlockingQueue<>(settings.maxAssociations()), daemonThreads(name + "-association"));
+        this.associations.allowCoreThreadTimeOut(true);
+        this.refuser = new BusyRefuser(settings, events, timer, name);
+        this.handler = new AssociationHandler(settings, store, events, new StoragePresentationContexts(), timer);
+        PixelMedTimers.shortenReleaseWait();
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger number = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + number.incrementAndGet());
             thread.setDaemon(true);
             return thread;
-        });
-        PixelMedTimers.shortenReleaseWait();
+        };
     }
 
     /** Binds and starts accepting. Throws if the port cannot be bound. */
@@ -74,12 +89,14 @@ public final class StoreScp implements AutoCloseable {
         }
         serverSocket = socket;
         running = true;
-        acceptor = new Thread(this::acceptLoop, tls == null ? "dicom-acceptor" : "dicom-tls-acceptor");
+        acceptor = new Thread(this::acceptLoop, name + "-acceptor");
         acceptor.setDaemon(true);
         acceptor.start();
-        log.info("DICOM{} listener {} on port {} (max PDU {} bytes, max {} associations, callers: {})",
-                tls == null ? "" : " TLS (client certificates " + tls.clientAuth().name().toLowerCase(java.util.Locale.ROOT)
-                        + ")", settings.aeTitle(), localPort(), settings.maxPduLength(), settings.maxAssociations(),
+        log.info("DICOM{} listener {} on port {} (max PDU {} bytes, max {} associations, {} per address,"
+                        + " request within {} ms, callers: {})",
+                tls == null ? "" : " TLS (client certificates " + tls.clientAuth().name().toLowerCase(Locale.ROOT) + ")",
+                settings.aeTitle(), localPort(), settings.maxPduLength(), settings.maxAssociations(),
+                settings.maxAssociationsPerAddress(), settings.associationRequestTimeout().toMillis(),
                 settings.allowedCallers().isEmpty() ? "any" : settings.allowedCallers());
     }
 
@@ -95,8 +112,9 @@ public final class StoreScp implements AutoCloseable {
         return running && serverSocket != null && !serverSocket.isClosed();
     }
 
+    /** Connections holding a slot: accepted and not yet closed, whether or not negotiated. */
     public int activeAssociations() {
-        return active.get();
+        return slots.inUse();
     }
 
     public ScpSettings settings() {
@@ -105,22 +123,35 @@ public final class StoreScp implements AutoCloseable {
 
     private void acceptLoop() {
         while (running) {
+            Socket socket;
             try {
-                Socket socket = serverSocket.accept();
-                if (active.incrementAndGet() > settings.maxAssociations()) {
-                    active.decrementAndGet();
-                    associations.execute(() -> refuseBusy(socket));
-                } else {
-                    associations.execute(() -> serve(socket));
-                }
+                socket = serverSocket.accept();
             } catch (IOException e) {
                 if (!running || serverSocket.isClosed()) {
                     return;
                 }
                 // Transient (out of file descriptors, a connection reset before accept): keep listening.
-                log.warn("DICOM accept on port {} failed: {}", localPort(), e.getMessage());
+                log.warn("DICOM accept on port {} failed: {}", localPort(), LogSafe.text(e.getMessage()));
                 pauseAfterFailedAccept();
+                continue;
             }
+            dispatch(socket);
+        }
+    }
+
+    /** Gives the connection a slot and a thread, or hands it to the refuser; never blocks. */
+    private void dispatch(Socket socket) {
+        AssociationSlots.Grant grant = slots.tryAcquire(socket.getInetAddress());
+        if (grant.slot() == null) {
+            refuser.refuse(socket, grant.refusal());
+            return;
+        }
+        String id = "A" + associationCounter.incrementAndGet();
+        try {
+            associations.execute(() -> handler.serve(socket, grant.slot(), id));
+        } catch (RejectedExecutionException e) {
+            grant.slot().release();
+            closeQuietly(socket);
         }
     }
 
@@ -132,124 +163,16 @@ public final class StoreScp implements AutoCloseable {
         }
     }
 
-    private void refuseBusy(Socket socket) {
-        if (!handshake(socket)) {
-            return;
-        }
-        try (socket) {
-            socket.setSoTimeout((int) settings.idleTimeout().toMillis());
-            AssociateRequestPeek request = AssociateRequestPeek.read(socket.getInputStream());
-            AssociateReject.TOO_MANY_ASSOCIATIONS.writeTo(socket.getOutputStream());
-            String reason = "more than " + settings.maxAssociations() + " associations at once";
-            log.warn("rejected association from {} ({}): {}", request.callingAeTitle(), remote(socket), reason);
-            events.rejected(request.callingAeTitle(), request.calledAeTitle(), remote(socket), reason);
-        } catch (IOException e) {
-            log.debug("connection from {} closed while refusing it: {}", remote(socket), e.getMessage());
-        }
+    static String remote(Socket socket) {
+        return socket.getInetAddress() == null ? "?" : socket.getInetAddress().getHostAddress();
     }
 
-    /**
-     * Completes the TLS handshake on the association's own thread, within the idle timeout. A plain
-     * TCP client, an old protocol, a stalled client or a missing or untrusted client certificate
-     * ends here, with one line in the log and an audited rejection.
-     */
-    private boolean handshake(Socket socket) {
-        String refusal = TlsHandshake.refusal(socket, settings.idleTimeout());
-        if (refusal == null) {
-            return true;
-        }
-        log.warn("refused DICOM TLS connection from {} on port {}: {}", remote(socket), localPort(), refusal);
-        events.rejected("?", settings.aeTitle(), remote(socket), "TLS handshake failed: " + refusal);
+    private static void closeQuietly(Socket socket) {
         try {
             socket.close();
-        } catch (IOException e) {
-            log.debug("closing the refused TLS connection from {}: {}", remote(socket), e.getMessage());
+        } catch (IOException ignored) {
+            // dropping the connection is the point
         }
-        return false;
-    }
-
-    private void serve(Socket socket) {
-        if (!handshake(socket)) {
-            active.decrementAndGet();
-            return;
-        }
-        String id = "A" + associationCounter.incrementAndGet();
-        long started = System.nanoTime();
-        Counts counts = new Counts();
-        String callingAe = "?";
-        String endedBy = "release";
-        DimseMessageHandler handler = null;
-        try (socket) {
-            socket.setSoTimeout((int) settings.idleTimeout().toMillis());
-            socket.setTcpNoDelay(true);
-            AssociateRequestPeek request = AssociateRequestPeek.read(socket.getInputStream());
-            callingAe = request.callingAeTitle() == null ? "?" : request.callingAeTitle();
-            if (request.isAssociateRequest() && refused(socket, request)) {
-                return;
-            }
-            Association association = AssociationFactory.createNewAssociation(
-                    new ReplayingSocket(socket, request.bytes()), settings.aeTitle(),
-                    settings.maxPduLength(), 0, 0, policy);
-            log.debug("association {} from {} ({}) accepted", id, callingAe, remote(socket));
-            while (true) {
-                handler = new DimseMessageHandler(store, id);
-                association.setReceivedDataHandler(handler);
-                association.waitForPDataPDUsUntilHandlerReportsDone();
-                association.send(handler.presentationContextId(), handler.response(), null);
-                counts.add(handler.storeStatus());
-            }
-        } catch (AReleaseException e) {
-            endedBy = "release";
-        } catch (Exception e) {
-            endedBy = describe(e);
-        } finally {
-            if (handler != null) {
-                handler.abandon();
-            }
-            active.decrementAndGet();
-            AssociationSummary summary = new AssociationSummary(id, callingAe, remote(socket), counts.echoes,
-                    counts.stored, counts.failed, Duration.ofNanos(System.nanoTime() - started), endedBy);
-            log.info("association {} from {} ended by {}: {} stored, {} failed, {} echo(es) in {} ms",
-                    id, callingAe, endedBy, counts.stored, counts.failed, counts.echoes, summary.duration().toMillis());
-            events.closed(summary);
-        }
-    }
-
-    private boolean refused(Socket socket, AssociateRequestPeek request) throws IOException {
-        AssociateReject reject = null;
-        String reason = null;
-        if (!settings.aeTitle().equals(request.calledAeTitle())) {
-            reject = AssociateReject.CALLED_AE_NOT_RECOGNISED;
-            reason = "called AE title '" + request.calledAeTitle() + "' is not ours";
-        } else if (!settings.allowedCallers().isEmpty() && !settings.allowedCallers().contains(request.callingAeTitle())) {
-            reject = AssociateReject.CALLING_AE_NOT_RECOGNISED;
-            reason = "calling AE title '" + request.callingAeTitle() + "' is not on the allow-list";
-        }
-        if (reject == null) {
-            return false;
-        }
-        reject.writeTo(socket.getOutputStream());
-        log.warn("rejected association from {} ({}): {}", request.callingAeTitle(), remote(socket), reason);
-        events.rejected(request.callingAeTitle(), request.calledAeTitle(), remote(socket), reason);
-        return true;
-    }
-
-    private static String describe(Exception e) {
-        Throwable cause = e;
-        while (cause != null) {
-            if (cause instanceof SocketTimeoutException || String.valueOf(cause.getMessage()).contains("SocketTimeoutException")) {
-                return "idle timeout";
-            }
-            if (String.valueOf(cause.getMessage()).contains("A-ABORT")) {
-                return "abort";
-            }
-            cause = cause.getCause();
-        }
-        return "error: " + e.getMessage();
-    }
-
-    private static String remote(Socket socket) {
-        return socket.getInetAddress() == null ? "?" : socket.getInetAddress().getHostAddress();
     }
 
     @Override
@@ -262,27 +185,13 @@ public final class StoreScp implements AutoCloseable {
                 // closing anyway
             }
         }
+        refuser.close();
         associations.shutdownNow();
         try {
             associations.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private static final class Counts {
-        int echoes;
-        int stored;
-        int failed;
-
-        void add(DicomStatus status) {
-            if (status == null) {
-                echoes++;
-            } else if (status.isSuccess()) {
-                stored++;
-            } else {
-                failed++;
-            }
-        }
+        timer.shutdownNow();
     }
 }

@@ -16,7 +16,7 @@ import java.util.zip.InflaterInputStream;
  * element claims more bytes than the file holds, a sequence is not closed, or the data set is cut
  * short. PixelMed's reader is lenient about both, so this runs first: a truncated or corrupted
  * instance must not be acknowledged. Values are skipped, never allocated, so an absurd length
- * costs nothing.
+ * costs nothing. On the way it notes whether the data set carries pixel data at its top level.
  */
 final class DataSetStructure {
 
@@ -25,12 +25,15 @@ final class DataSetStructure {
     private static final int ITEM_END = 0xFFFE_E00D;
     private static final int SEQUENCE_END = 0xFFFE_E0DD;
     private static final int PIXEL_DATA = 0x7FE0_0010;
+    private static final int FLOAT_PIXEL_DATA = 0x7FE0_0008;
+    private static final int DOUBLE_FLOAT_PIXEL_DATA = 0x7FE0_0009;
     private static final int MAX_DEPTH = 32;
     private static final Set<String> LONG_VRS = Set.of("OB", "OD", "OF", "OL", "OV", "OW", "SQ", "SV", "UC", "UN", "UR", "UT", "UV");
 
     private final DataInputStream in;
     private final boolean explicitVr;
     private final boolean bigEndian;
+    private boolean pixelData;
 
     private DataSetStructure(InputStream in, boolean explicitVr, boolean bigEndian) {
         this.in = new DataInputStream(in);
@@ -38,15 +41,20 @@ final class DataSetStructure {
         this.bigEndian = bigEndian;
     }
 
-    /** Throws {@link MalformedDataSetException} naming what is wrong; returns normally if sound. */
-    static void check(Path file, String transferSyntaxUid) throws IOException, MalformedDataSetException {
+    /**
+     * Throws {@link MalformedDataSetException} naming what is wrong; if the data set is sound,
+     * returns whether it holds (Float or Double Float) Pixel Data at its top level.
+     */
+    static boolean check(Path file, String transferSyntaxUid) throws IOException, MalformedDataSetException {
         try (InputStream raw = new BufferedInputStream(Files.newInputStream(file), 64 * 1024)) {
             skipFileMeta(raw);
             boolean deflated = "1.2.840.10008.1.2.1.99".equals(transferSyntaxUid);
             InputStream body = deflated ? new InflaterInputStream(raw, new Inflater(true), 64 * 1024) : raw;
             boolean implicit = "1.2.840.10008.1.2".equals(transferSyntaxUid);
             boolean big = "1.2.840.10008.1.2.2".equals(transferSyntaxUid);
-            new DataSetStructure(body, !implicit, big).walkUntilEnd();
+            DataSetStructure structure = new DataSetStructure(body, !implicit, big);
+            structure.walkUntilEnd();
+            return structure.pixelData;
         } catch (EOFException e) {
             throw new MalformedDataSetException("data set ends inside an element (truncated or wrong length)");
         }
@@ -69,7 +77,10 @@ final class DataSetStructure {
             if (first < 0) {
                 return;
             }
-            element(first, 0);
+            int tag = element(first, 0);
+            if (tag == PIXEL_DATA || tag == FLOAT_PIXEL_DATA || tag == DOUBLE_FLOAT_PIXEL_DATA) {
+                pixelData = true;
+            }
         }
     }
 

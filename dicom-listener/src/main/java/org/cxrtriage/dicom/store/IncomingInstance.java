@@ -11,10 +11,15 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 
 /**
  * One data set being received in C-STORE fragments. The bytes go straight to an incoming file
- * behind a Part 10 file meta header; nothing is parsed or decoded until {@link #complete()}.
+ * behind a Part 10 file meta header, and into a SHA-256 of the data set bytes (the content hash
+ * that tells an identical re-send from a changed one); nothing is parsed or decoded until
+ * {@link #complete()}.
  * A refused instance (no room, write failure) swallows the remaining fragments so the association
  * can answer with its failure status.
  */
@@ -25,6 +30,7 @@ public final class IncomingInstance implements AutoCloseable {
     private final InstanceStore store;
     private final StoreRequest request;
     private final Path file;
+    private final MessageDigest contentHash = sha256();
     private FileOutputStream fileStream;
     private OutputStream out;
     private DicomStatus refusal;
@@ -69,6 +75,7 @@ public final class IncomingInstance implements AutoCloseable {
         }
         try {
             out.write(fragment);
+            contentHash.update(fragment);
         } catch (IOException e) {
             fail(DicomStatus.failure(DicomStatus.OUT_OF_RESOURCES, "cannot write to spool: " + e.getMessage()));
         }
@@ -90,7 +97,15 @@ public final class IncomingInstance implements AutoCloseable {
             fail(DicomStatus.failure(DicomStatus.OUT_OF_RESOURCES, "cannot write to spool: " + e.getMessage()));
             return refusal;
         }
-        return store.finish(request, file);
+        return store.finish(request, file, HexFormat.of().formatHex(contentHash.digest()));
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every Java runtime has SHA-256", e);
+        }
     }
 
     public StoreRequest request() {

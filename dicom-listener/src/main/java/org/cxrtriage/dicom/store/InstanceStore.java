@@ -1,8 +1,6 @@
 package org.cxrtriage.dicom.store;
 
-import com.pixelmed.dicom.Attribute;
-import com.pixelmed.dicom.AttributeList;
-import com.pixelmed.dicom.TagFromName;
+import org.cxrtriage.dicom.LogSafe;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -10,11 +8,17 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.Optional;
 
 /**
- * Store, then answer: every C-STORE data set is fsynced into the {@link StudySpool} and recorded
- * in the {@link InstanceCatalog} before its status is returned. A success status is returned only
- * for an instance that is safe on disk and committed in the database.
+ * Store, then answer: every C-STORE data set is checked, fsynced into the {@link StudySpool} when
+ * it is kept, and recorded in the {@link InstanceCatalog} before its status is returned. A success
+ * status is returned only for an instance that is recorded and, if kept, safe on disk.
+ *
+ * <p>What is kept: {@link InstanceKind#RADIOGRAPH} objects always; other objects (SR, KOS, CT, ...)
+ * only with {@code keepNonImages}, otherwise they are recorded and their bytes discarded. A
+ * re-send is compared with the catalogue's content hash: identical bytes change nothing, changed
+ * bytes replace the spooled copy atomically and are recorded as a correction.
  */
 public final class InstanceStore {
 
@@ -22,10 +26,16 @@ public final class InstanceStore {
 
     private final StudySpool spool;
     private final InstanceCatalog catalog;
+    private final boolean keepNonImages;
 
     public InstanceStore(StudySpool spool, InstanceCatalog catalog) {
+        this(spool, catalog, false);
+    }
+
+    public InstanceStore(StudySpool spool, InstanceCatalog catalog, boolean keepNonImages) {
         this.spool = spool;
         this.catalog = catalog;
+        this.keepNonImages = keepNonImages;
     }
 
     /** Starts receiving a data set; refuses at once (Out of Resources) when the disk is too full. */
@@ -44,51 +54,94 @@ public final class InstanceStore {
         }
     }
 
-    DicomStatus finish(StoreRequest request, Path file) {
-        Identity identity;
+    /** Called once the data set is fsynced in {@code file}; {@code contentSha256} is the hash of its data set bytes. */
+    DicomStatus finish(StoreRequest request, Path file, String contentSha256) {
+        ReceivedHeader header;
+        boolean hasPixelData;
         try {
-            DataSetStructure.check(file, request.transferSyntaxUid());
-            identity = Identity.read(file);
+            hasPixelData = DataSetStructure.check(file, request.transferSyntaxUid());
+            header = ReceivedHeader.read(file);
         } catch (Exception e) {
             return quarantine(request, file, DicomStatus.CANNOT_UNDERSTAND, "cannot parse data set: " + e.getMessage());
         }
-        DicomStatus mismatch = identity.checkAgainst(request);
-        if (mismatch != null) {
-            return quarantine(request, file, mismatch.code(), mismatch.comment());
+        DicomStatus refusal = header.checkAgainst(request);
+        if (refusal != null) {
+            return quarantine(request, file, refusal.code(), refusal.comment());
         }
-        boolean newFile;
+        Optional<InstanceCatalog.Recorded> before;
         try {
-            newFile = spool.commit(file, identity.studyUid(), identity.sopInstanceUid());
-        } catch (IOException e) {
-            log.error("association {}: cannot commit instance {} to the spool", request.associationId(),
-                    identity.sopInstanceUid(), e);
+            before = catalog.recorded(header.sopInstanceUid());
+        } catch (InstanceCatalog.CatalogUnavailableException e) {
+            return databaseDown(request, header.sopInstanceUid(), e, file);
+        }
+        InstanceKind kind = InstanceKind.of(header.sopClassUid(), hasPixelData);
+        long size = sizeOf(file);
+        Path stored = null;
+        boolean newFile = false;
+        if (kind.triaged() || keepNonImages) {
+            try {
+                newFile = spool.commit(file, header.studyUid(), header.sopInstanceUid());
+            } catch (IOException e) {
+                log.error("association {}: cannot commit instance {} to the spool", request.associationId(),
+                        header.sopInstanceUid(), e);
+                deleteQuietly(file);
+                return DicomStatus.failure(DicomStatus.OUT_OF_RESOURCES, "cannot write to spool");
+            }
+            stored = spool.pathOf(header.studyUid(), header.sopInstanceUid());
+        } else {
             deleteQuietly(file);
-            return DicomStatus.failure(DicomStatus.OUT_OF_RESOURCES, "cannot write to spool");
         }
-        Path stored = spool.pathOf(identity.studyUid(), identity.sopInstanceUid());
-        SpooledInstance instance = new SpooledInstance(identity.sopInstanceUid(), identity.sopClassUid(),
-                identity.seriesUid(), identity.studyUid(), request.transferSyntaxUid(), request.callingAeTitle(),
-                sizeOf(stored), Instant.now(), stored);
+        SpooledInstance instance = new SpooledInstance(header.sopInstanceUid(), header.sopClassUid(), header.seriesUid(),
+                header.studyUid(), request.transferSyntaxUid(), request.callingAeTitle(), size, Instant.now(), stored, kind,
+                contentSha256, LossyCompression.of(request.transferSyntaxUid(), header.lossyImageCompression(), hasPixelData),
+                header.patient(), receiptOf(before, contentSha256));
         try {
-            boolean recordedNow = catalog.record(instance);
-            log.debug("association {}: stored instance {} of study {} ({})", request.associationId(),
-                    instance.sopInstanceUid(), instance.studyInstanceUid(), recordedNow ? "new" : "re-sent");
+            Receipt receipt = catalog.record(instance);
+            before.filter(previous -> !previous.studyInstanceUid().equals(instance.studyInstanceUid()))
+                    .ifPresent(previous -> removeMovedCopy(previous.studyInstanceUid(), instance.sopInstanceUid()));
+            log.debug("association {}: {} instance {} of study {} ({})", request.associationId(), kind,
+                    instance.sopInstanceUid(), instance.studyInstanceUid(), receipt);
             return DicomStatus.success();
         } catch (InstanceCatalog.CatalogUnavailableException e) {
-            log.error("association {}: database unavailable, instance {} refused so the sender retries: {}",
-                    request.associationId(), instance.sopInstanceUid(), e.getMessage());
             if (newFile) {
                 deleteQuietly(stored);
             }
-            return DicomStatus.failure(DicomStatus.PROCESSING_FAILURE, "database unavailable, retry later");
+            return databaseDown(request, instance.sopInstanceUid(), e, null);
         }
+    }
+
+    private static Receipt receiptOf(Optional<InstanceCatalog.Recorded> before, String contentSha256) {
+        if (before.isEmpty()) {
+            return Receipt.NEW;
+        }
+        String previous = before.get().contentSha256();
+        return previous != null && previous.equals(contentSha256) ? Receipt.IDENTICAL_RESEND : Receipt.CHANGED_RESEND;
+    }
+
+    /** A corrected re-send moved the instance to another study: its old copy must not stay behind. */
+    private void removeMovedCopy(String previousStudyUid, String sopInstanceUid) {
+        try {
+            spool.remove(previousStudyUid, sopInstanceUid);
+        } catch (IOException | IllegalArgumentException e) {
+            log.warn("could not remove the superseded copy of instance {} from study {}: {}", sopInstanceUid,
+                    previousStudyUid, LogSafe.text(e.getMessage()));
+        }
+    }
+
+    private DicomStatus databaseDown(StoreRequest request, String sopInstanceUid, Exception e, Path incoming) {
+        log.error("association {}: database unavailable, instance {} refused so the sender retries: {}",
+                request.associationId(), sopInstanceUid, LogSafe.text(e.getMessage()));
+        if (incoming != null) {
+            deleteQuietly(incoming);
+        }
+        return DicomStatus.failure(DicomStatus.PROCESSING_FAILURE, "database unavailable, retry later");
     }
 
     private DicomStatus quarantine(StoreRequest request, Path file, int code, String reason) {
         try {
             Path kept = spool.quarantine(file, request.callingAeTitle(), reason);
             log.warn("association {}: rejected data set from {} ({}); kept as {}", request.associationId(),
-                    request.callingAeTitle(), reason, kept.getFileName());
+                    request.callingAeTitle(), LogSafe.text(reason), kept.getFileName());
         } catch (IOException e) {
             log.error("association {}: could not quarantine rejected data set", request.associationId(), e);
             deleteQuietly(file);
@@ -109,37 +162,6 @@ public final class InstanceStore {
             Files.deleteIfExists(file);
         } catch (IOException ignored) {
             // an orphan file in the spool is harmless; the sender retries
-        }
-    }
-
-    /** The identifying attributes of a received data set, read from its header (not the pixels). */
-    private record Identity(String sopClassUid, String sopInstanceUid, String seriesUid, String studyUid) {
-
-        static Identity read(Path file) throws Exception {
-            AttributeList list = new AttributeList();
-            list.read(file.toFile(), TagFromName.PixelData);
-            return new Identity(
-                    Attribute.getSingleStringValueOrNull(list, TagFromName.SOPClassUID),
-                    Attribute.getSingleStringValueOrNull(list, TagFromName.SOPInstanceUID),
-                    Attribute.getSingleStringValueOrNull(list, TagFromName.SeriesInstanceUID),
-                    Attribute.getSingleStringValueOrNull(list, TagFromName.StudyInstanceUID));
-        }
-
-        /** Null when the data set is what the C-STORE request announced, else the failure status. */
-        DicomStatus checkAgainst(StoreRequest request) {
-            if (!request.sopInstanceUid().equals(sopInstanceUid)) {
-                return DicomStatus.failure(DicomStatus.CANNOT_UNDERSTAND,
-                        "SOP Instance UID differs from the C-STORE request");
-            }
-            if (!request.sopClassUid().equals(sopClassUid)) {
-                return DicomStatus.failure(DicomStatus.DATA_SET_DOES_NOT_MATCH_SOP_CLASS,
-                        "SOP Class UID differs from the C-STORE request");
-            }
-            if (!StudySpool.isValidUid(studyUid) || !StudySpool.isValidUid(seriesUid)
-                    || !StudySpool.isValidUid(sopInstanceUid)) {
-                return DicomStatus.failure(DicomStatus.CANNOT_UNDERSTAND, "missing or invalid study, series or SOP UID");
-            }
-            return null;
         }
     }
 }

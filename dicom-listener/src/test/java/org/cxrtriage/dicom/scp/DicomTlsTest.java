@@ -152,12 +152,12 @@ class DicomTlsTest {
         start(clientAuth, Duration.ofSeconds(10));
     }
 
-    private void start(TlsSettings.ClientAuth clientAuth, Duration idleTimeout) throws Exception {
+    private void start(TlsSettings.ClientAuth clientAuth, Duration timeout) throws Exception {
         catalog = new RecordingCatalog();
         rejections.clear();
         TlsSettings tls = new TlsSettings(pki.serverKeystore(), TestPki.PASSWORD.toCharArray(), pki.truststore(),
                 TestPki.PASSWORD.toCharArray(), clientAuth);
-        scp = new StoreScp(settings(idleTimeout), tls, new InstanceStore(spool(), catalog), new AssociationEvents() {
+        scp = new StoreScp(settings(timeout), tls, new InstanceStore(spool(), catalog), new AssociationEvents() {
             @Override
             public void rejected(String callingAeTitle, String calledAeTitle, String remoteAddress, String reason) {
                 rejections.add(reason);
@@ -174,8 +174,9 @@ class DicomTlsTest {
         }
     }
 
-    private static ScpSettings settings(Duration idleTimeout) {
-        return new ScpSettings("CXRTRIAGE", "127.0.0.1", 0, Set.of(), 65536, 8, idleTimeout);
+    /** The TLS handshake is part of the association request phase, so its limit is the request timeout. */
+    private static ScpSettings settings(Duration timeout) {
+        return new ScpSettings("CXRTRIAGE", "127.0.0.1", 0, Set.of(), 65536, 8, timeout, timeout, 4);
     }
 
     /** The refusal is reported from the association's thread, possibly after the client has given up. */
