@@ -1,0 +1,61 @@
+package org.cxrtriage.models.reliability;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Which facts the per-study verdict judges, and how.
+ *
+ * <p>Numeric: the scale-free facts of what the model was given (windowed intensity quantiles,
+ * moments and saturation, texture, symmetry) and the aspect ratio. Rows, columns and pixel spacing
+ * are only recorded for drift monitoring: they differ legitimately between detectors, and the
+ * resize to the model's input removes them. Each fact has a floor for its band width (in its own
+ * unit) that only matters when the reference hardly varies.
+ *
+ * <p>Header: an unseen modality or body part is decisive (the study is outside what the model was
+ * calibrated for); an unseen manufacturer, model name, photometric interpretation, bit depth or
+ * view position is advisory only. The independent-generator evaluation (MODEL_CARD.md) is the
+ * measured reason: every one of those values was new there, yet the model kept its discrimination,
+ * so flagging them would have marked a whole new site unreliable for no loss of accuracy, while the
+ * image-based signals still judge each image on its own.
+ */
+final class VerdictFacts {
+
+    static final Map<String, Double> NUMERIC_FLOORS = floors();
+    static final Set<String> DECISIVE_HEADERS = Set.of("header.modality", "header.bodyPartExamined");
+    static final Set<String> ADVISORY_HEADERS = Set.of("header.manufacturer", "header.manufacturerModelName",
+            "header.photometricInterpretation", "header.bitsStored", "header.viewPosition");
+
+    /** A calibrated probability at or above this counts as a confident finding. */
+    static final double CONFIDENT = 0.95;
+
+    /** Smallest image-statistics threshold (exceedance in band widths), whatever the reference quantile gives. */
+    static final double MIN_IMAGE_THRESHOLD = 0.05;
+
+    private VerdictFacts() {
+    }
+
+    private static Map<String, Double> floors() {
+        Map<String, Double> floors = new LinkedHashMap<>();
+        floors.put("geometry.aspectRatio", 0.05);
+        for (double level : ImageFacts.QUANTILE_LEVELS) {
+            floors.put(ImageFacts.quantileKey(level), 0.02);
+        }
+        floors.put("intensity.mean", 0.02);
+        floors.put("intensity.contrast", 0.02);
+        floors.put("intensity.saturatedLow", 0.01);
+        floors.put("intensity.saturatedHigh", 0.01);
+        floors.put("texture.edgeEnergy", 0.005);
+        floors.put("texture.leftRightSymmetry", 0.05);
+        return Map.copyOf(floors);
+    }
+
+    /**
+     * Without a profile only output plausibility can be judged: so many confident findings at once
+     * that it is implausible, at least 3 and at least two thirds of the model's findings.
+     */
+    static int defaultMaxConfident(int findings) {
+        return Math.max(3, (int) Math.ceil(2.0 * findings / 3)) - 1;
+    }
+}
