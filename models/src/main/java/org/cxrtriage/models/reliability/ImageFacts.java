@@ -20,10 +20,42 @@ import java.util.Map;
  * @param saturatedHigh     fraction of pixels clipped to 1 by the window
  * @param edgeEnergy        mean absolute 4-neighbour Laplacian of the windowed image (noise, patterns)
  * @param leftRightSymmetry Pearson correlation of the windowed image with its mirror image, in [-1, 1]
+ * @param gradientAnisotropy ln(mean |vertical difference| / mean |horizontal difference|): ribs make a
+ *                          chest's positive; a quarter turn flips its sign
+ * @param layout            where the brightness lies (orientation, inversion, body part)
  */
 public record ImageFacts(int rows, int columns, double pixelSpacingMm, List<Double> quantiles, double mean,
                          double contrast, double saturatedLow, double saturatedHigh, double edgeEnergy,
-                         double leftRightSymmetry) {
+                         double leftRightSymmetry, double gradientAnisotropy, Layout layout) {
+
+    /**
+     * Coarse anatomy of the windowed image, all in unit intensity or fractions of the image size. A
+     * frontal chest has its centroid a little below the middle (the abdomen is dense), a brighter
+     * bottom than top, a mediastinum brighter than the lungs beside it and a body brighter than the
+     * top and bottom edges; an upside-down, inverted or non-chest image breaks one of these.
+     *
+     * @param centroidX         intensity-weighted mean column / (width - 1); 0.5 for a blank image
+     * @param centroidY         intensity-weighted mean row / (height - 1); 0.5 for a blank image
+     * @param topMinusBottom    mean of the top third minus mean of the bottom third
+     * @param centreMinusSides  mean of the central column band minus mean of the two lung-field bands,
+     *                          over rows 19 % to 69 %
+     * @param middleMinusBorder mean of the central square (25 % to 75 %) minus mean of the top and
+     *                          bottom eighths
+     * @param grid              mean of each cell of a {@value #GRID} x {@value #GRID} grid, row-major: a
+     *                          thumbnail of the image's layout
+     */
+    public record Layout(double centroidX, double centroidY, double topMinusBottom, double centreMinusSides,
+                         double middleMinusBorder, List<Double> grid) {
+
+        public static final int GRID = 4;
+
+        public Layout {
+            if (grid.size() != GRID * GRID) {
+                throw new IllegalArgumentException("the layout grid has " + GRID * GRID + " cells, got " + grid.size());
+            }
+            grid = List.copyOf(grid);
+        }
+    }
 
     /** The fixed quantile levels of {@link #quantiles}, as fractions. */
     public static final List<Double> QUANTILE_LEVELS = List.of(0.01, 0.05, 0.10, 0.25, 0.50, 0.75, 0.90, 0.95, 0.99);
@@ -41,7 +73,8 @@ public record ImageFacts(int rows, int columns, double pixelSpacingMm, List<Doub
     }
 
     /**
-     * Every fact by its profile key ({@code geometry.*}, {@code intensity.*}, {@code texture.*});
+     * Every fact by its profile key ({@code geometry.*}, {@code intensity.*}, {@code texture.*},
+     * {@code layout.*});
      * the same keys as {@link ReferenceProfile#numericReference()}. Unknown values are NaN.
      */
     public Map<String, Double> numeric() {
@@ -59,7 +92,21 @@ public record ImageFacts(int rows, int columns, double pixelSpacingMm, List<Doub
         facts.put("intensity.saturatedHigh", saturatedHigh);
         facts.put("texture.edgeEnergy", edgeEnergy);
         facts.put("texture.leftRightSymmetry", leftRightSymmetry);
+        facts.put("texture.gradientAnisotropy", gradientAnisotropy);
+        facts.put("layout.centroidX", layout.centroidX());
+        facts.put("layout.centroidY", layout.centroidY());
+        facts.put("layout.topMinusBottom", layout.topMinusBottom());
+        facts.put("layout.centreMinusSides", layout.centreMinusSides());
+        facts.put("layout.middleMinusBorder", layout.middleMinusBorder());
+        for (int cell = 0; cell < layout.grid().size(); cell++) {
+            facts.put(gridKey(cell), layout.grid().get(cell));
+        }
         return facts;
+    }
+
+    /** "layout.grid.r1c2" for the cell in row 1, column 2 (row-major index 6). */
+    static String gridKey(int cell) {
+        return "layout.grid.r" + cell / Layout.GRID + "c" + cell % Layout.GRID;
     }
 
     /** "intensity.p05" for 0.05. */

@@ -10,7 +10,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -56,24 +58,30 @@ final class ProfileJson {
         image.put("threshold", profile.imageThreshold());
         ObjectNode bands = image.putObject("bands");
         new TreeMap<>(profile.bands()).forEach((key, band) -> bands.putObject(key).put("low", band.low())
-                .put("high", band.high()).put("scale", band.scale()));
-        profile.embedding().ifPresent(embedding -> {
-            ObjectNode node = root.putObject("embedding");
-            node.put("dimension", embedding.dimension());
-            node.put("threshold", embedding.threshold());
-            node.put("referenceQuantile", embedding.referenceQuantile());
-            node.put("shrinkage", embedding.shrinkage());
-            numbers(node.putArray("mean"), embedding.mean());
-            ArrayNode rows = node.putArray("precision");
-            for (double[] row : embedding.precision()) {
-                numbers(rows.addArray(), row);
-            }
-        });
+                .put("high", band.high()).put("scale", band.scale()).put("tail", band.tail()));
+        ObjectNode distance = root.putObject("imageDistance");
+        ArrayNode keys = distance.putArray("keys");
+        profile.imageDistanceKeys().forEach(keys::add);
+        mahalanobis(distance, profile.imageDistance());
+        profile.embedding().ifPresent(embedding -> mahalanobis(root.putObject("embedding"), embedding));
         root.putObject("plausibility").put("confidentProbability", ReferenceProfile.CONFIDENT)
                 .put("maxConfident", profile.maxConfident());
         Path temporary = file.resolveSibling(file.getFileName() + ".tmp");
         JSON.writeValue(temporary.toFile(), root);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static void mahalanobis(ObjectNode node, MahalanobisReference reference) {
+        node.put("dimension", reference.dimension());
+        node.put("threshold", reference.threshold());
+        node.put("referenceQuantile", reference.referenceQuantile());
+        node.put("shrinkage", reference.shrinkage());
+        numbers(node.putArray("mean"), reference.mean());
+        numbers(node.putArray("scale"), reference.scale());
+        ArrayNode rows = node.putArray("precision");
+        for (double[] row : reference.precision()) {
+            numbers(rows.addArray(), row);
+        }
     }
 
     static ReferenceProfile read(Path file) throws IOException {
@@ -103,31 +111,40 @@ final class ProfileJson {
         JsonNode image = required(root, "imageStatistics", file);
         Map<String, NumericBand> bands = new LinkedHashMap<>();
         fields(image, "bands", file).forEachRemaining(e -> bands.put(e.getKey(), new NumericBand(
-                e.getValue().path("low").asDouble(), e.getValue().path("high").asDouble(), e.getValue().path("scale").asDouble())));
+                e.getValue().path("low").asDouble(), e.getValue().path("high").asDouble(), e.getValue().path("scale").asDouble(),
+                e.getValue().path("tail").asDouble(1))));
+        JsonNode distance = required(root, "imageDistance", file);
+        List<String> keys = new ArrayList<>();
+        distance.path("keys").forEach(key -> keys.add(key.asText()));
+        MahalanobisReference imageDistance = mahalanobis(distance, "imageDistance", file);
+        if (keys.size() != imageDistance.dimension()) {
+            throw problem(file, "imageDistance.keys", "has " + keys.size() + " names for " + imageDistance.dimension() + " dimensions");
+        }
+        Optional<MahalanobisReference> embedding = root.has("embedding")
+                ? Optional.of(mahalanobis(root.path("embedding"), "embedding", file)) : Optional.empty();
         return new ReferenceProfile(text(root, "version", file), root.path("studyCount").asInt(),
                 root.path("createdFrom").asText(""), numeric, categorical, scores, rates, bands,
-                number(image, "threshold", file), embedding(root.path("embedding"), file),
+                number(image, "threshold", file), keys, imageDistance, embedding,
                 required(root, "plausibility", file).path("maxConfident").asInt(), number(root, "referenceQuantile", file));
     }
 
-    private static Optional<EmbeddingReference> embedding(JsonNode node, Path file) throws IOException {
-        if (node.isMissingNode()) {
-            return Optional.empty();
-        }
+    private static MahalanobisReference mahalanobis(JsonNode node, String at, Path file) throws IOException {
         double[] mean = doubles(node.path("mean"));
+        double[] scale = doubles(node.path("scale"));
         JsonNode rows = node.path("precision");
-        if (mean.length == 0 || rows.size() != mean.length) {
-            throw problem(file, "embedding.precision", "must be a " + mean.length + " x " + mean.length + " matrix");
+        if (mean.length == 0 || rows.size() != mean.length || scale.length != mean.length) {
+            throw problem(file, at + ".precision", "must be a " + mean.length + " x " + mean.length + " matrix, with "
+                    + mean.length + " scales");
         }
         double[][] precision = new double[mean.length][];
         for (int i = 0; i < mean.length; i++) {
             precision[i] = doubles(rows.get(i));
             if (precision[i].length != mean.length) {
-                throw problem(file, "embedding.precision[" + i + "]", "must have " + mean.length + " values");
+                throw problem(file, at + ".precision[" + i + "]", "must have " + mean.length + " values");
             }
         }
-        return Optional.of(new EmbeddingReference(mean, precision, number(node, "threshold", file),
-                number(node, "referenceQuantile", file), node.path("shrinkage").asDouble(Double.NaN)));
+        return new MahalanobisReference(mean, scale, precision, number(node, "threshold", file),
+                number(node, "referenceQuantile", file), node.path("shrinkage").asDouble(Double.NaN));
     }
 
     private static void numbers(ArrayNode array, double[] values) {

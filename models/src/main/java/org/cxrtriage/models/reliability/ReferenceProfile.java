@@ -2,6 +2,7 @@ package org.cxrtriage.models.reliability;
 
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -21,6 +22,8 @@ import java.util.Optional;
  * @param positiveRate         per finding key the fraction positive at its operating point (NaN without one)
  * @param bands                the per-study verdict's range of each judged numeric fact
  * @param imageThreshold       largest band exceedance of a reliable image
+ * @param imageDistanceKeys    the numeric facts the image distance is measured over, in order
+ * @param imageDistance        the reference distribution of those facts
  * @param embedding            the embedding reference, when the model has an embedding output
  * @param maxConfident         the most findings at or above {@link #CONFIDENT} seen together in a reliable study
  * @param referenceQuantile    the reference quantile the thresholds were set at (e.g. 0.995)
@@ -35,7 +38,9 @@ public record ReferenceProfile(
         Map<String, Double> positiveRate,
         Map<String, NumericBand> bands,
         double imageThreshold,
-        Optional<EmbeddingReference> embedding,
+        List<String> imageDistanceKeys,
+        MahalanobisReference imageDistance,
+        Optional<MahalanobisReference> embedding,
         int maxConfident,
         double referenceQuantile) {
 
@@ -48,6 +53,7 @@ public record ReferenceProfile(
         scoreReference = Map.copyOf(scoreReference);
         positiveRate = Map.copyOf(positiveRate);
         bands = Map.copyOf(bands);
+        imageDistanceKeys = List.copyOf(imageDistanceKeys);
     }
 
     public static ReferenceProfile read(Path file) throws IOException {

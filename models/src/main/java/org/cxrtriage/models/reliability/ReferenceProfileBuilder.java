@@ -61,18 +61,21 @@ public final class ReferenceProfileBuilder {
             throw new IllegalStateException("a reference profile needs at least " + 4 * FOLDS + " studies, has "
                     + observations.size() + "; calibrate on more labelled studies");
         }
-        int[] fold = folds(observations.size());
-        Map<String, NumericBand> bands = bands(observations);
+        int[] fold = folds(observations.size(), seed);
+        Map<String, NumericBand> bands = bands(observations, seed);
         double imageThreshold = Math.max(VerdictFacts.MIN_IMAGE_THRESHOLD, heldOutQuantile(fold, this::imageExceedances));
-        Optional<EmbeddingReference> embedding = Optional.empty();
+        MahalanobisReference imageDistance = MahalanobisReference.fit(factVectors(observations), true,
+                heldOutQuantile(fold, (fit, heldOut) -> distances(fit, heldOut, ReferenceProfileBuilder::factVectors, true)),
+                referenceQuantile);
+        Optional<MahalanobisReference> embedding = Optional.empty();
         if (observations.stream().allMatch(o -> o.embedding().isPresent())) {
-            LedoitWolf.Fit all = LedoitWolf.fit(observations.stream().map(o -> o.embedding().get()).toList());
-            double threshold = heldOutQuantile(fold, this::embeddingDistances);
-            embedding = Optional.of(new EmbeddingReference(all.mean(), all.precision(), threshold, referenceQuantile,
-                    all.shrinkage()));
+            double threshold = heldOutQuantile(fold,
+                    (fit, heldOut) -> distances(fit, heldOut, ReferenceProfileBuilder::embeddings, false));
+            embedding = Optional.of(MahalanobisReference.fit(embeddings(observations), false, threshold, referenceQuantile));
         }
         return new ReferenceProfile(version, observations.size(), createdFrom, numericSamples(), categoricalCounts(),
-                scoreSamples(), positiveRates(), bands, imageThreshold, embedding, maxConfident(), referenceQuantile);
+                scoreSamples(), positiveRates(), bands, imageThreshold, VerdictFacts.DISTANCE_KEYS, imageDistance,
+                embedding, maxConfident(), referenceQuantile);
     }
 
     public ReferenceProfile buildAndWrite(Path file) throws IOException {
@@ -103,24 +106,62 @@ public final class ReferenceProfileBuilder {
     }
 
     private double[] imageExceedances(List<Observation> fit, List<Observation> heldOut) {
-        Map<String, NumericBand> bands = bands(fit);
+        Map<String, NumericBand> bands = bands(fit, seed + 1);
         return heldOut.stream().mapToDouble(o -> ImageStatisticsCheck.largestExceedance(bands, o.image()).value()).toArray();
     }
 
-    private double[] embeddingDistances(List<Observation> fit, List<Observation> heldOut) {
-        LedoitWolf.Fit statistics = LedoitWolf.fit(fit.stream().map(o -> o.embedding().get()).toList());
-        EmbeddingReference reference = new EmbeddingReference(statistics.mean(), statistics.precision(), 0, 0, 0);
-        return heldOut.stream().mapToDouble(o -> reference.distance(o.embedding().get())).toArray();
+    private double[] distances(List<Observation> fit, List<Observation> heldOut,
+                               java.util.function.Function<List<Observation>, List<double[]>> vectors, boolean standardise) {
+        MahalanobisReference reference = MahalanobisReference.fit(vectors.apply(fit), standardise, 0, referenceQuantile);
+        return vectors.apply(heldOut).stream().mapToDouble(reference::distance).toArray();
     }
 
-    private static Map<String, NumericBand> bands(List<Observation> observations) {
+    static List<double[]> factVectors(List<Observation> observations) {
+        return observations.stream().map(o -> {
+            Map<String, Double> facts = o.image().numeric();
+            return VerdictFacts.DISTANCE_KEYS.stream().mapToDouble(facts::get).toArray();
+        }).toList();
+    }
+
+    private static List<double[]> embeddings(List<Observation> observations) {
+        return observations.stream().map(o -> {
+            float[] e = o.embedding().get();
+            double[] values = new double[e.length];
+            for (int j = 0; j < e.length; j++) {
+                values[j] = e[j];
+            }
+            return values;
+        }).toList();
+    }
+
+    /**
+     * Each judged fact's band from all the given studies, and its tail: how far the fact's values
+     * stray when each fold is measured against bands from the other folds.
+     */
+    private static Map<String, NumericBand> bands(List<Observation> observations, long seed) {
         List<Map<String, Double>> facts = observations.stream().map(o -> o.image().numeric()).toList();
+        int[] fold = folds(facts.size(), seed);
         Map<String, NumericBand> bands = new TreeMap<>();
         VerdictFacts.NUMERIC_FLOORS.forEach((key, floor) -> {
-            double[] values = facts.stream().mapToDouble(f -> f.get(key)).filter(v -> !Double.isNaN(v)).toArray();
-            if (values.length > 0) {
-                bands.put(key, NumericBand.of(values, floor));
+            double[] values = facts.stream().mapToDouble(f -> f.get(key)).toArray();
+            double[] known = Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
+            if (known.length == 0) {
+                return;
             }
+            double[] strays = new double[values.length];
+            for (int k = 0; k < FOLDS; k++) {
+                final int heldOut = k;
+                double[] rest = java.util.stream.IntStream.range(0, values.length).filter(i -> fold[i] != heldOut)
+                        .mapToDouble(i -> values[i]).filter(v -> !Double.isNaN(v)).toArray();
+                NumericBand band = NumericBand.of(rest.length > 0 ? rest : known, floor);
+                for (int i = 0; i < values.length; i++) {
+                    if (fold[i] == k) {
+                        strays[i] = band.exceedance(values[i]);
+                    }
+                }
+            }
+            Arrays.sort(strays);
+            bands.put(key, NumericBand.of(known, floor).withTail(NumericBand.percentile(strays, NumericBand.TAIL_QUANTILE)));
         });
         return bands;
     }
@@ -194,7 +235,7 @@ public final class ReferenceProfileBuilder {
         return sample;
     }
 
-    private int[] folds(int n) {
+    private static int[] folds(int n, long seed) {
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             order.add(i);

@@ -1,6 +1,8 @@
 package org.cxrtriage.models.reliability;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
@@ -8,7 +10,9 @@ import java.util.Set;
  * Which facts the per-study verdict judges, and how.
  *
  * <p>Numeric: the scale-free facts of what the model was given (windowed intensity quantiles,
- * moments and saturation, texture, symmetry) and the aspect ratio. Rows, columns and pixel spacing
+ * moments and saturation, texture, symmetry, layout) and the aspect ratio, each against its own
+ * reference band; and all of them with the layout grid together, as one Mahalanobis distance
+ * (which sees combinations no single band does, e.g. a knee's or a skull's layout). Rows, columns and pixel spacing
  * are only recorded for drift monitoring: they differ legitimately between detectors, and the
  * resize to the model's input removes them. Each fact has a floor for its band width (in its own
  * unit) that only matters when the reference hardly varies.
@@ -22,7 +26,10 @@ import java.util.Set;
  */
 final class VerdictFacts {
 
+    /** The banded facts in a fixed order, with their floors. */
     static final Map<String, Double> NUMERIC_FLOORS = floors();
+    /** The facts the image distance is measured over: the banded facts and the layout grid. */
+    static final List<String> DISTANCE_KEYS = distanceKeys();
     static final Set<String> DECISIVE_HEADERS = Set.of("header.modality", "header.bodyPartExamined");
     static final Set<String> ADVISORY_HEADERS = Set.of("header.manufacturer", "header.manufacturerModelName",
             "header.photometricInterpretation", "header.bitsStored", "header.viewPosition");
@@ -48,7 +55,20 @@ final class VerdictFacts {
         floors.put("intensity.saturatedHigh", 0.01);
         floors.put("texture.edgeEnergy", 0.005);
         floors.put("texture.leftRightSymmetry", 0.05);
-        return Map.copyOf(floors);
+        floors.put("texture.gradientAnisotropy", 0.1);
+        for (String key : new String[] {"layout.centroidX", "layout.centroidY", "layout.topMinusBottom",
+                "layout.centreMinusSides", "layout.middleMinusBorder"}) {
+            floors.put(key, 0.02);
+        }
+        return java.util.Collections.unmodifiableMap(floors);
+    }
+
+    private static List<String> distanceKeys() {
+        List<String> keys = new ArrayList<>(NUMERIC_FLOORS.keySet());
+        for (int cell = 0; cell < ImageFacts.Layout.GRID * ImageFacts.Layout.GRID; cell++) {
+            keys.add(ImageFacts.gridKey(cell));
+        }
+        return List.copyOf(keys);
     }
 
     /**

@@ -63,6 +63,32 @@ class PreparedImageTest {
         assertEquals(1.0 / 160, facts.saturatedHigh(), 1e-9);
         assertEquals(-1.0, facts.leftRightSymmetry(), 1e-6, "a ramp mirrored is its negative");
         assertEquals(0.0, facts.edgeEnergy(), 1e-5, "a linear ramp has no curvature");
+        assertTrue(facts.gradientAnisotropy() < -5, "all change is horizontal: " + facts.gradientAnisotropy());
+        assertEquals(2.0 / 3, facts.layout().centroidX(), 0.01, "brightness weighs towards the right");
+        assertEquals(0.5, facts.layout().centroidY(), 1e-6);
+        assertEquals(0.0, facts.layout().topMinusBottom(), 1e-6);
+    }
+
+    @Test
+    void anUpsideDownImageHasItsBrightnessOnTop() {
+        float[] image = new float[160 * 160];
+        for (int y = 0; y < 160; y++) {
+            for (int x = 0; x < 160; x++) {
+                boolean lung = y > 30 && y < 110 && Math.abs(x - 80) > 15 && Math.abs(x - 80) < 60;
+                image[y * 160 + x] = (lung ? 200 : 800) + (y > 110 ? 400 : 0);
+            }
+        }
+        float[] flipped = new float[image.length];
+        for (int y = 0; y < 160; y++) {
+            System.arraycopy(image, y * 160, flipped, (159 - y) * 160, 160);
+        }
+        Preprocessor preprocessor = new Preprocessor(MINMAX);
+        ImageFacts.Layout upright = preprocessor.prepare(image, 160, 160, Optional.empty()).facts().layout();
+        ImageFacts.Layout upsideDown = preprocessor.prepare(flipped, 160, 160, Optional.empty()).facts().layout();
+
+        assertTrue(upright.topMinusBottom() < 0 && upsideDown.topMinusBottom() > 0, upright + " " + upsideDown);
+        assertTrue(upright.centroidY() > 0.5 && upsideDown.centroidY() < 0.5, upright + " " + upsideDown);
+        assertTrue(upright.centreMinusSides() > 0.3, "mediastinum brighter than the lungs: " + upright);
     }
 
     @Test
@@ -90,6 +116,6 @@ class PreparedImageTest {
 
         assertTrue(rough.edgeEnergy() > 5 * calm.edgeEnergy(), calm.edgeEnergy() + " vs " + rough.edgeEnergy());
         assertEquals(calm.quantiles().get(4), calm.numeric().get("intensity.p50"));
-        assertEquals(19, calm.numeric().size(), "4 geometry, 9 quantiles, 4 intensity and 2 texture facts");
+        assertEquals(41, calm.numeric().size(), "4 geometry, 9 quantiles, 4 intensity, 3 texture, 5 layout facts and 16 grid cells");
     }
 }

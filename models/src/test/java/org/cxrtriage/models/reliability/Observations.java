@@ -44,7 +44,32 @@ final class Observations {
         }
         return new ImageFacts(512 + random.nextInt(64), 512 + random.nextInt(64), 0.7, quantiles,
                 0.4 + 0.05 * random.nextGaussian() + shift, 0.25 + 0.02 * random.nextGaussian(), 0.005, 0.005,
-                0.02 + 0.003 * random.nextGaussian(), 0.8 + 0.05 * random.nextGaussian());
+                0.02 + 0.003 * random.nextGaussian(), 0.8 + 0.05 * random.nextGaussian(), 0.3 + 0.1 * random.nextGaussian(),
+                new ImageFacts.Layout(0.5 + 0.01 * random.nextGaussian(), 0.54 + 0.01 * random.nextGaussian(),
+                        -0.15 + 0.05 * random.nextGaussian(), 0.3 + 0.05 * random.nextGaussian(),
+                        0.1 + 0.05 * random.nextGaussian(), grid(random, false)));
+    }
+
+    /** A 4 x 4 layout: a bright middle column and a brighter bottom row; upside down when asked. */
+    static List<Double> grid(Random random, boolean upsideDown) {
+        List<Double> cells = new ArrayList<>();
+        for (int r = 0; r < ImageFacts.Layout.GRID; r++) {
+            int row = upsideDown ? ImageFacts.Layout.GRID - 1 - r : r;
+            for (int c = 0; c < ImageFacts.Layout.GRID; c++) {
+                double base = 0.3 + (c == 1 || c == 2 ? 0.1 : 0) + 0.1 * row;
+                cells.add(base + 0.03 * random.nextGaussian());
+            }
+        }
+        return cells;
+    }
+
+    /** The same image facts with the layout grid turned upside down (every single fact stays plausible). */
+    static ImageFacts upsideDown(ImageFacts facts, Random random) {
+        ImageFacts.Layout layout = facts.layout();
+        return new ImageFacts(facts.rows(), facts.columns(), facts.pixelSpacingMm(), facts.quantiles(), facts.mean(),
+                facts.contrast(), facts.saturatedLow(), facts.saturatedHigh(), facts.edgeEnergy(), facts.leftRightSymmetry(),
+                facts.gradientAnisotropy(), new ImageFacts.Layout(layout.centroidX(), layout.centroidY(),
+                layout.topMinusBottom(), layout.centreMinusSides(), layout.middleMinusBorder(), grid(random, true)));
     }
 
     static HeaderFacts header(String modality, String bodyPart, String manufacturer) {

@@ -40,13 +40,18 @@ class ReferenceProfileRoundTripTest {
         assertEquals(written.numericReference().keySet(), read.numericReference().keySet());
         written.numericReference().forEach((key, values) -> assertArrayEquals(values, read.numericReference().get(key), key));
         written.scoreReference().forEach((key, values) -> assertArrayEquals(values, read.scoreReference().get(key), key));
-        EmbeddingReference a = written.embedding().orElseThrow();
-        EmbeddingReference b = read.embedding().orElseThrow();
+        MahalanobisReference a = written.embedding().orElseThrow();
+        MahalanobisReference b = read.embedding().orElseThrow();
         assertArrayEquals(a.mean(), b.mean());
         for (int i = 0; i < a.dimension(); i++) {
             assertArrayEquals(a.precision()[i], b.precision()[i]);
         }
         assertEquals(a.threshold(), b.threshold());
+        assertArrayEquals(a.scale(), b.scale());
+        assertEquals(written.imageDistanceKeys(), read.imageDistanceKeys());
+        assertArrayEquals(written.imageDistance().mean(), read.imageDistance().mean());
+        assertArrayEquals(written.imageDistance().scale(), read.imageDistance().scale());
+        assertEquals(written.imageDistance().threshold(), read.imageDistance().threshold());
 
         ReliabilityCheck before = new ReliabilityCheck(Optional.of(written), 6);
         ReliabilityCheck after = new ReliabilityCheck(Optional.of(read), 6);
