@@ -84,7 +84,7 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"));
         Map<String, LabelledStudyScorer.ScoredStudy> scored;
-        try (LoadedModel model = LoadedModel.load(directory, session())) {
+        try (LoadedModel model = LoadedModel.loadForCalibration(directory, session())) {
             scored = new LabelledStudyScorer().score(model, filesByStudy, fileBySop);
         }
         Path reportDir = Files.createDirectories(modelDir.resolve("calibration-" + stamp));
@@ -162,12 +162,14 @@ final class CalibrateCommand implements Callable<Integer> {
     }
 
     private static String profileSummary(ReferenceProfile profile, String file) {
-        return String.format(Locale.ROOT, "reference profile %s: %d studies; image statistics threshold %.3f band widths;"
-                        + " %s; at most %d confident findings together (thresholds at the %.1fth percentile of held-out studies)",
-                file, profile.studyCount(), profile.imageThreshold(),
+        return String.format(Locale.ROOT, "reference profile %s: %d studies; thresholds at the %.1fth percentile of"
+                        + " held-out studies: image statistics %.2f (largest band exceedance), image distance %.1f; %s;"
+                        + " at most %d confident findings together",
+                file, profile.studyCount(), profile.referenceQuantile() * 100, profile.imageThreshold(),
+                profile.imageDistance().threshold(),
                 profile.embedding().map(e -> String.format(Locale.ROOT, "embedding distance threshold %.2f (%d dimensions)",
                         e.threshold(), e.dimension())).orElse("no embedding output"),
-                profile.maxConfident(), profile.referenceQuantile() * 100);
+                profile.maxConfident());
     }
 
     private SessionSettings session() {

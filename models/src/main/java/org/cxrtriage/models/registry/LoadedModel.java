@@ -59,6 +59,15 @@ public final class LoadedModel implements AutoCloseable {
         return new LoadedModel(directory, onnx, settings, profile);
     }
 
+    /**
+     * Loads the ONNX session only, without reading the reference profile: for calibration, which
+     * builds a new profile and must work even when the old one can no longer be read. Its verdicts
+     * judge output plausibility only.
+     */
+    public static LoadedModel loadForCalibration(ModelDirectory directory, SessionSettings settings) throws IOException {
+        return new LoadedModel(directory, OnnxModel.load(directory, settings), settings, Optional.empty());
+    }
+
     public ModelManifest manifest() {
         return directory.manifest();
     }
