@@ -7,7 +7,7 @@ file (only its rows and columns, which the verdict does not judge, are lost). Wr
 little-endian float32 with an index (samples.json) saying whether the verdict must trust it.
 
     /usr/bin/python3 models/reference/make_verdict_samples.py /tmp/cxr-eval/indist-tune \\
-        /tmp/cxr-eval/shifts-tune/{inverted,blank,test_pattern,noise_heavy,body_part_skull}
+        /tmp/cxr-eval/shifts-tune/{inverted,blank,test_pattern,noise_heavy,body_part_skull,rotated_180}
 """
 import glob
 import json
@@ -49,7 +49,8 @@ def main(folders):
             image = decoded(path)
             resized = overlap_matrix(image.shape[0], SIZE) @ image @ overlap_matrix(image.shape[1], SIZE).T
             kind = "in-distribution" if n == 0 else os.path.basename(folder.rstrip("/"))
-            name = f"{kind}-{os.path.splitext(os.path.basename(path))[0]}.f32"
+            stem = os.path.splitext(os.path.basename(path))[0]
+            name = f"{kind}-{stem}.f32" if n == 0 else f"{stem}.f32"
             resized.astype("<f4").tofile(os.path.join(TARGET, name))
             index.append({"file": name, "kind": kind, "width": SIZE, "height": SIZE, "reliable": n == 0,
                           "source": os.path.basename(path)})
