@@ -61,8 +61,8 @@ public final class ReferenceProfileBuilder {
             throw new IllegalStateException("a reference profile needs at least " + 4 * FOLDS + " studies, has "
                     + observations.size() + "; calibrate on more labelled studies");
         }
-        int[] fold = folds(observations.size(), seed);
-        Map<String, NumericBand> bands = bands(observations, seed);
+        int[] fold = ReferenceBands.folds(observations.size(), seed);
+        Map<String, NumericBand> bands = ReferenceBands.fit(observations, seed);
         double imageThreshold = Math.max(VerdictFacts.MIN_IMAGE_THRESHOLD, heldOutQuantile(fold, this::imageExceedances));
         MahalanobisReference imageDistance = MahalanobisReference.fit(factVectors(observations), true,
                 heldOutQuantile(fold, (fit, heldOut) -> distances(fit, heldOut, ReferenceProfileBuilder::factVectors, true)),
@@ -106,7 +106,7 @@ public final class ReferenceProfileBuilder {
     }
 
     private double[] imageExceedances(List<Observation> fit, List<Observation> heldOut) {
-        Map<String, NumericBand> bands = bands(fit, seed + 1);
+        Map<String, NumericBand> bands = ReferenceBands.fit(fit, seed + 1);
         return heldOut.stream().mapToDouble(o -> ImageStatisticsCheck.largestExceedance(bands, o.image()).value()).toArray();
     }
 
@@ -132,38 +132,6 @@ public final class ReferenceProfileBuilder {
             }
             return values;
         }).toList();
-    }
-
-    /**
-     * Each judged fact's band from all the given studies, and its tail: how far the fact's values
-     * stray when each fold is measured against bands from the other folds.
-     */
-    private static Map<String, NumericBand> bands(List<Observation> observations, long seed) {
-        List<Map<String, Double>> facts = observations.stream().map(o -> o.image().numeric()).toList();
-        int[] fold = folds(facts.size(), seed);
-        Map<String, NumericBand> bands = new TreeMap<>();
-        VerdictFacts.NUMERIC_FLOORS.forEach((key, floor) -> {
-            double[] values = facts.stream().mapToDouble(f -> f.get(key)).toArray();
-            double[] known = Arrays.stream(values).filter(v -> !Double.isNaN(v)).toArray();
-            if (known.length == 0) {
-                return;
-            }
-            double[] strays = new double[values.length];
-            for (int k = 0; k < FOLDS; k++) {
-                final int heldOut = k;
-                double[] rest = java.util.stream.IntStream.range(0, values.length).filter(i -> fold[i] != heldOut)
-                        .mapToDouble(i -> values[i]).filter(v -> !Double.isNaN(v)).toArray();
-                NumericBand band = NumericBand.of(rest.length > 0 ? rest : known, floor);
-                for (int i = 0; i < values.length; i++) {
-                    if (fold[i] == k) {
-                        strays[i] = band.exceedance(values[i]);
-                    }
-                }
-            }
-            Arrays.sort(strays);
-            bands.put(key, NumericBand.of(known, floor).withTail(NumericBand.percentile(strays, NumericBand.TAIL_QUANTILE)));
-        });
-        return bands;
     }
 
     private Map<String, double[]> numericSamples() {
@@ -233,18 +201,5 @@ public final class ReferenceProfileBuilder {
         double[] sample = copy.stream().mapToDouble(Double::doubleValue).toArray();
         Arrays.sort(sample);
         return sample;
-    }
-
-    private static int[] folds(int n, long seed) {
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            order.add(i);
-        }
-        Collections.shuffle(order, new Random(seed));
-        int[] fold = new int[n];
-        for (int rank = 0; rank < n; rank++) {
-            fold[order.get(rank)] = rank % FOLDS;
-        }
-        return fold;
     }
 }
