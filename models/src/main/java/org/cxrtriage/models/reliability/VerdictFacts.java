@@ -12,17 +12,19 @@ import java.util.Set;
  * <p>Numeric: the scale-free facts of what the model was given (windowed intensity quantiles,
  * moments and saturation, texture, symmetry, layout) and the aspect ratio, each against its own
  * reference band; and all of them with the layout grid together, as one Mahalanobis distance
- * (which sees combinations no single band does, e.g. a knee's or a skull's layout). Rows, columns and pixel spacing
- * are only recorded for drift monitoring: they differ legitimately between detectors, and the
- * resize to the model's input removes them. Each fact has a floor for its band width (in its own
+ * (which sees combinations no single band does, e.g. a knee's or a skull's layout). Rows, columns
+ * and pixel spacing are only recorded for drift monitoring: they differ legitimately between
+ * detectors, and the resize to the model's input removes them. Each fact has a floor for its band width (in its own
  * unit) that only matters when the reference hardly varies.
  *
  * <p>Header: an unseen modality or body part is decisive (the study is outside what the model was
  * calibrated for); an unseen manufacturer, model name, photometric interpretation, bit depth or
- * view position is advisory only. The independent-generator evaluation (MODEL_CARD.md) is the
- * measured reason: every one of those values was new there, yet the model kept its discrimination,
- * so flagging them would have marked a whole new site unreliable for no loss of accuracy, while the
- * image-based signals still judge each image on its own.
+ * view position is advisory only. Measured reason (MODEL_CARD.md): on the independent generator,
+ * where manufacturer and model name were new for every study, the model kept most of its
+ * discrimination but not its calibration, a population-level change that a per-study flag on the
+ * vendor cannot repair and that the profile's score samples expose to drift monitoring within 100
+ * studies; flagging the vendor per study would instead have marked every study of a new detector
+ * unreliable, whatever its image, and hidden the image-based signals that still judge each study.
  */
 final class VerdictFacts {
 
