@@ -3,12 +3,18 @@
 samples and files.txt under models/src/main/resources/org/cxrtriage/models/reference/.
 
     /usr/bin/python3 models/reference/package_model.py models/reference/out
+
+After ./cxr-triage calibrate has calibrated a copy of it and built its reference profile, take the
+calibrated manifest and the profile it names into the bundle:
+
+    /usr/bin/python3 models/reference/package_model.py --calibrated /tmp/refcal/models/cxr-reference
 """
+import argparse
+import hashlib
 import json
 import re
 import os
 import shutil
-import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TARGET = os.path.join(HERE, "..", "src", "main", "resources", "org", "cxrtriage", "models", "reference")
@@ -34,7 +40,7 @@ def write_json(value, path):
         out.write(text + "\n")
 
 
-def main(run):
+def package(run):
     training = json.load(open(os.path.join(run, "training.json")))
     size = training["inputSize"]
     shutil.rmtree(TARGET, ignore_errors=True)
@@ -45,11 +51,12 @@ def main(run):
     for sample in training["parity"]:
         shutil.copy(os.path.join(run, sample["input"]), os.path.join(TARGET, sample["input"]))
         files.append(sample["input"])
-        samples.append({"input": sample["input"], "expectedOutputs": sample["expectedLogits"]})
+        samples.append({"input": sample["input"], "expectedOutputs": sample["expectedLogits"],
+                        "expectedEmbedding": sample["expectedEmbedding"]})
     manifest = {
         "schemaVersion": 1,
         "id": "cxr-reference",
-        "version": "1.0.0",
+        "version": "2.0.0",
         "model": {"file": "model.onnx", "sha256": training["sha256"]},
         "input": {"name": "image", "shape": [-1, 1, size, size], "layout": "NCHW"},
         "preprocessing": {
@@ -58,7 +65,8 @@ def main(run):
             "window": {"method": "percentile", "lowPercentile": 0.5, "highPercentile": 99.5},
             "normalisation": {"method": "range", "min": -1.0, "max": 1.0},
         },
-        "output": {"name": "logits", "activation": "logits", "size": len(FINDINGS)},
+        "output": {"name": "logits", "activation": "logits", "size": len(FINDINGS),
+                   "embedding": {"name": "embedding", "dimension": training["embeddingSize"]}},
         "findings": [
             {"index": i, "key": key, "display": display,
              "code": {"system": system, "code": code, "display": display},
@@ -76,5 +84,32 @@ def main(run):
     print("packaged", run, "->", os.path.normpath(TARGET))
 
 
+def take_calibration(model_dir):
+    """Copies a calibrated manifest and its reference profile into the bundle, checking both hashes."""
+    manifest = json.load(open(os.path.join(model_dir, "manifest.json")))
+    bundled = json.load(open(os.path.join(TARGET, "manifest.json")))
+    if manifest["model"]["sha256"] != bundled["model"]["sha256"]:
+        raise SystemExit(f"{model_dir} calibrates another model.onnx ({manifest['model']['sha256']}) than the bundle's")
+    profile = manifest["reliability"]["profile"]
+    data = open(os.path.join(model_dir, profile["file"]), "rb").read()
+    if hashlib.sha256(data).hexdigest() != profile["sha256"]:
+        raise SystemExit(f"{profile['file']} does not match reliability.profile.sha256 in {model_dir}/manifest.json")
+    for name in os.listdir(TARGET):
+        if name.startswith("reference-profile"):
+            os.remove(os.path.join(TARGET, name))
+    open(os.path.join(TARGET, profile["file"]), "wb").write(data)
+    write_json(manifest, os.path.join(TARGET, "manifest.json"))
+    files = [line for line in open(os.path.join(TARGET, "files.txt")).read().split() if not line.startswith("reference-profile")]
+    open(os.path.join(TARGET, "files.txt"), "w").write("\n".join(files[:2] + [profile["file"]] + files[2:]) + "\n")
+    print("bundled calibration", manifest["version"], "and", profile["file"])
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    parser = argparse.ArgumentParser()
+    parser.add_argument("run", nargs="?", help="a train.py output folder")
+    parser.add_argument("--calibrated", help="a model folder written by ./cxr-triage calibrate")
+    args = parser.parse_args()
+    if args.calibrated:
+        take_calibration(args.calibrated)
+    else:
+        package(args.run)

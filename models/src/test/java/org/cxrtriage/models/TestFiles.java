@@ -12,6 +12,18 @@ public final class TestFiles {
     private TestFiles() {
     }
 
+    /** A raw little-endian float32 file. */
+    public static float[] floats(java.nio.file.Path file) {
+        try {
+            ByteBuffer buffer = ByteBuffer.wrap(java.nio.file.Files.readAllBytes(file)).order(ByteOrder.LITTLE_ENDIAN);
+            float[] values = new float[buffer.remaining() / 4];
+            buffer.asFloatBuffer().get(values);
+            return values;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
     public static float[] floats(String resource) {
         try (InputStream in = TestFiles.class.getResourceAsStream(resource)) {
             if (in == null) {

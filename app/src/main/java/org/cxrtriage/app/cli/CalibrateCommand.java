@@ -1,30 +1,22 @@
 package org.cxrtriage.app.cli;
 
-import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
-import org.cxrtriage.app.triage.StudyImages;
+import org.cxrtriage.dicom.image.InstanceMetadata;
 import org.cxrtriage.dicom.image.MetadataReader;
-import org.cxrtriage.dicom.qc.QcPolicy;
-import org.cxrtriage.dicom.qc.QualityCheck;
-import org.cxrtriage.models.calibration.CalibrationFitter;
-import org.cxrtriage.models.calibration.IsotonicCalibration;
-import org.cxrtriage.models.calibration.Logistic;
-import org.cxrtriage.models.calibration.Metrics;
-import org.cxrtriage.models.calibration.PlattCalibration;
-import org.cxrtriage.models.calibration.ThresholdSelector;
+import org.cxrtriage.models.calibration.Calibrator;
 import org.cxrtriage.models.inference.Device;
 import org.cxrtriage.models.inference.SessionSettings;
 import org.cxrtriage.models.manifest.ManifestEditor;
 import org.cxrtriage.models.manifest.ModelDirectory;
 import org.cxrtriage.models.manifest.ModelManifest;
-import org.cxrtriage.models.manifest.ModelManifest.CalibrationMethod;
-import org.cxrtriage.models.manifest.ModelManifest.CalibrationSpec;
 import org.cxrtriage.models.manifest.ModelManifest.Finding;
-import org.cxrtriage.models.manifest.ModelManifest.OperatingPoint;
+import org.cxrtriage.models.manifest.ModelManifest.ReliabilitySpec;
 import org.cxrtriage.models.registry.BundledModels;
 import org.cxrtriage.models.registry.LoadedModel;
 import org.cxrtriage.models.registry.ModelRegistry;
+import org.cxrtriage.models.registry.OutputInterpreter;
+import org.cxrtriage.models.reliability.Observation;
+import org.cxrtriage.models.reliability.ReferenceProfile;
+import org.cxrtriage.models.reliability.ReferenceProfileBuilder;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -35,20 +27,21 @@ import java.time.Duration;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 /**
- * {@code calibrate --model ID --images DIR --labels labels.csv}: scores labelled studies, fits
- * Platt and isotonic calibration per finding (keeping the better on held-out folds), picks the
- * threshold for a target sensitivity, writes a new manifest version (the old one is kept), prints
- * a table and writes a reliability diagram per finding.
+ * {@code calibrate --model ID --images DIR --labels labels.csv}: scores labelled studies as the
+ * server does, calibrates each finding ({@link Calibrator}), builds the reference profile for the
+ * reliability verdict from the same studies, writes a new manifest version naming that profile
+ * (the old manifest is kept), prints a table and writes a reliability diagram per finding.
  */
-@Command(name = "calibrate", description = "Fit calibration and operating points on labelled local studies")
+@Command(name = "calibrate", description = "Fit calibration, operating points and the reference profile on labelled local studies")
 final class CalibrateCommand implements Callable<Integer> {
 
     @Option(names = "--model", required = true, description = "model id, e.g. cxr-reference")
@@ -72,6 +65,10 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = "--folds", defaultValue = "5", description = "cross-validation folds (default 5)")
     int folds;
 
+    @Option(names = "--reference-quantile", defaultValue = "0.995",
+            description = "reference quantile of the reliability thresholds (default 0.995)")
+    double referenceQuantile;
+
     @Override
     public Integer call() throws Exception {
         Path data = dataDir != null ? dataDir : Path.of(System.getenv().getOrDefault("TRIAGE_DATA_DIR", "./data"));
@@ -79,18 +76,50 @@ final class CalibrateCommand implements Callable<Integer> {
         ModelDirectory directory = ModelDirectory.open(modelDir);
         ModelManifest manifest = directory.manifest();
         LabelsFile labelsFile = LabelsFile.read(labels);
-        Map<String, List<Path>> filesByStudy = filesByStudy(labelsFile);
+        Map<String, Path> fileBySop = new LinkedHashMap<>();
+        Map<String, List<Path>> filesByStudy = filesByStudy(labelsFile, fileBySop);
         if (filesByStudy.isEmpty()) {
             throw new IllegalArgumentException(images + ": no DICOM file belongs to a study in " + labels
                     + "; the first column must hold Study Instance UIDs");
         }
         String stamp = LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss"));
-        Map<String, float[]> rawByStudy = score(directory, filesByStudy);
+        Map<String, LabelledStudyScorer.ScoredStudy> scored;
+        try (LoadedModel model = LoadedModel.loadForCalibration(directory, session())) {
+            scored = new LabelledStudyScorer().score(model, filesByStudy, fileBySop);
+        }
         Path reportDir = Files.createDirectories(modelDir.resolve("calibration-" + stamp));
         CalibrationReport report = new CalibrationReport(reportDir);
-        Map<String, ManifestEditor.FindingUpdate> updates = new LinkedHashMap<>();
-        String fittedOn = rawByStudy.size() + " studies from " + images.toAbsolutePath().getFileName() + " labelled in "
+        String fittedOn = scored.size() + " studies from " + images.toAbsolutePath().getFileName() + " labelled in "
                 + labels.getFileName() + ", " + stamp;
+        Map<String, ManifestEditor.FindingUpdate> updates = calibrate(manifest, labelsFile, scored, "cal-" + stamp,
+                fittedOn, report);
+        if (updates.isEmpty()) {
+            report.print();
+            System.err.println("cxr-triage: no finding could be calibrated; the manifest is unchanged");
+            return 1;
+        }
+        String newVersion = manifest.version().replaceAll("\\+cal\\..*$", "") + "+cal." + stamp;
+        ReferenceProfile profile = referenceProfile(manifest, updates, scored, newVersion, fittedOn);
+        String profileName = "reference-profile-" + newVersion.replaceAll("[^A-Za-z0-9._-]", "_") + ".json";
+        Path profileFile = modelDir.resolve(profileName);
+        profile.write(profileFile);
+        Path archived = ManifestEditor.writeNewVersion(modelDir, newVersion, updates, Optional.of(
+                new ReliabilitySpec(profileName, ModelDirectory.sha256(profileFile), newVersion)));
+        report.print();
+        report.writeText();
+        System.out.printf("%nwrote %s version %s (previous manifest kept as %s); reliability diagrams in %s%n",
+                modelDir.resolve("manifest.json"), newVersion, archived.getFileName(), reportDir);
+        System.out.println(profileSummary(profile, profileName));
+        System.out.println("a running server uses it after: ./cxr-triage model reload");
+        return 0;
+    }
+
+    /** Calibrates every finding that has a labels column with enough positives and negatives. */
+    private Map<String, ManifestEditor.FindingUpdate> calibrate(ModelManifest manifest, LabelsFile labelsFile,
+            Map<String, LabelledStudyScorer.ScoredStudy> scored, String version, String fittedOn, CalibrationReport report)
+            throws IOException {
+        Calibrator calibrator = new Calibrator(manifest.output().activation(), folds);
+        Map<String, ManifestEditor.FindingUpdate> updates = new LinkedHashMap<>();
         for (Finding finding : manifest.findings()) {
             int column = labelsFile.findings().indexOf(finding.key());
             if (column < 0) {
@@ -99,102 +128,65 @@ final class CalibrateCommand implements Callable<Integer> {
             }
             List<Double> raw = new ArrayList<>();
             List<Integer> truth = new ArrayList<>();
-            rawByStudy.forEach((study, outputs) -> {
+            scored.forEach((study, result) -> {
                 Integer label = labelsFile.byStudy().get(study)[column];
                 if (label != null) {
-                    raw.add((double) outputs[finding.index()]);
+                    raw.add((double) result.output().outputs()[finding.index()]);
                     truth.add(label);
                 }
             });
-            int positives = truth.stream().mapToInt(Integer::intValue).sum();
-            if (positives < 5 || truth.size() - positives < 5) {
-                report.skip(finding.key(), "needs at least 5 positive and 5 negative studies (has " + positives + " and "
-                        + (truth.size() - positives) + ")");
+            int[] truthArray = truth.stream().mapToInt(Integer::intValue).toArray();
+            Optional<String> insufficient = Calibrator.insufficient(truthArray);
+            if (insufficient.isPresent()) {
+                report.skip(finding.key(), insufficient.get());
                 continue;
             }
-            double target = finding.critical() ? criticalTarget : otherTarget;
-            updates.put(finding.key(), fit(finding, manifest, raw, truth, target, "cal-" + stamp, fittedOn, report));
+            Calibrator.Result result = calibrator.fit(raw.stream().mapToDouble(Double::doubleValue).toArray(), truthArray,
+                    finding.critical() ? criticalTarget : otherTarget, version, fittedOn);
+            report.add(finding, result);
+            updates.put(finding.key(), new ManifestEditor.FindingUpdate(result.calibration(), result.operatingPoint()));
         }
-        if (updates.isEmpty()) {
-            report.print();
-            System.err.println("cxr-triage: no finding could be calibrated; the manifest is unchanged");
-            return 1;
-        }
-        String newVersion = manifest.version().replaceAll("\\+cal\\..*$", "") + "+cal." + stamp;
-        Path archived = ManifestEditor.writeNewVersion(modelDir, newVersion, updates);
-        report.print();
-        report.writeText();
-        System.out.printf("%nwrote %s version %s (previous manifest kept as %s); reliability diagrams in %s%n",
-                modelDir.resolve("manifest.json"), newVersion, archived.getFileName(), reportDir);
-        System.out.println("a running server uses it after: ./cxr-triage model reload");
-        return 0;
+        return updates;
     }
 
-    private ManifestEditor.FindingUpdate fit(Finding finding, ModelManifest manifest, List<Double> rawList,
-                                             List<Integer> truthList, double target, String version, String fittedOn,
-                                             CalibrationReport report) throws IOException {
-        double[] raw = rawList.stream().mapToDouble(Double::doubleValue).toArray();
-        int[] truth = truthList.stream().mapToInt(Integer::intValue).toArray();
-        double[] before = Arrays.stream(raw).map(r -> Logistic.toProbability(r, manifest.output().activation())).toArray();
-        CalibrationFitter.Choice choice = CalibrationFitter.fit(raw, truth, manifest.output().activation(), folds, 20261123L);
-        double[] fitted = Arrays.stream(raw).map(choice.calibration()::probability).toArray();
-        double threshold = ThresholdSelector.forSensitivity(fitted, truth, target);
-        ThresholdSelector.Performance at = ThresholdSelector.evaluate(fitted, truth, threshold);
-        double[] sensitivityCi = Metrics.wilson(at.truePositives(), at.positives());
-        double[] specificityCi = Metrics.wilson(at.trueNegatives(), at.negatives());
-        CalibrationSpec spec = switch (choice.method()) {
-            case PLATT -> {
-                PlattCalibration platt = (PlattCalibration) choice.calibration();
-                yield new CalibrationSpec(CalibrationMethod.PLATT, platt.a(), platt.b(), List.of(), List.of(), version, fittedOn);
-            }
-            case ISOTONIC -> {
-                IsotonicCalibration isotonic = (IsotonicCalibration) choice.calibration();
-                yield new CalibrationSpec(CalibrationMethod.ISOTONIC, 1, 0, boxed(isotonic.x()), boxed(isotonic.y()), version,
-                        fittedOn);
-            }
-        };
-        OperatingPoint point = new OperatingPoint(threshold, target, at.sensitivity(), List.of(sensitivityCi[0], sensitivityCi[1]),
-                at.specificity(), List.of(specificityCi[0], specificityCi[1]), at.positives(), at.negatives());
-        report.add(finding, truth, raw, before, choice, point);
-        return new ManifestEditor.FindingUpdate(spec, point);
+    /** The profile of every scored study (labelled or not for a finding), scored with the new calibrations. */
+    private ReferenceProfile referenceProfile(ModelManifest manifest, Map<String, ManifestEditor.FindingUpdate> updates,
+            Map<String, LabelledStudyScorer.ScoredStudy> scored, String version, String fittedOn) {
+        OutputInterpreter interpreter = new OutputInterpreter(ManifestEditor.withUpdates(manifest, updates));
+        ReferenceProfileBuilder builder = new ReferenceProfileBuilder(version, fittedOn, referenceQuantile, 20261201L);
+        for (LabelledStudyScorer.ScoredStudy study : scored.values()) {
+            builder.add(new Observation(study.image().facts(), study.header(), study.output().embedding(),
+                    interpreter.interpret(study.output().outputs())));
+        }
+        return builder.build();
     }
 
-    private Map<String, float[]> score(ModelDirectory directory, Map<String, List<Path>> filesByStudy) throws IOException {
+    private static String profileSummary(ReferenceProfile profile, String file) {
+        return String.format(Locale.ROOT, "reference profile %s: %d studies; thresholds at the %.1fth percentile of"
+                        + " held-out studies: image statistics %.2f (largest band exceedance), image distance %.1f; %s;"
+                        + " at most %d confident findings together",
+                file, profile.studyCount(), profile.referenceQuantile() * 100, profile.imageThreshold(),
+                profile.imageDistance().threshold(),
+                profile.embedding().map(e -> String.format(Locale.ROOT, "embedding distance threshold %.2f (%d dimensions)",
+                        e.threshold(), e.dimension())).orElse("no embedding output"),
+                profile.maxConfident());
+    }
+
+    private SessionSettings session() {
         String device = System.getenv().getOrDefault("TRIAGE_DEVICE", "auto");
-        SessionSettings session = new SessionSettings(Device.parse(device),
-                Math.max(1, Runtime.getRuntime().availableProcessors()), 8, Duration.ofMillis(2));
-        StudyImages studyImages = new StudyImages(new QualityCheck(QcPolicy.defaults()));
-        Map<String, float[]> rawByStudy = new LinkedHashMap<>();
-        int notScored = 0;
-        try (LoadedModel model = LoadedModel.load(directory, session);
-             ProgressBar progress = new ProgressBarBuilder().setTaskName("scoring").setInitialMax(filesByStudy.size())
-                     .setStyle(ProgressBarStyle.ASCII).setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err))
-                     .build()) {
-            for (Map.Entry<String, List<Path>> study : filesByStudy.entrySet()) {
-                StudyImages.Decoded decoded = studyImages.decode(study.getValue());
-                if (decoded.scorable()) {
-                    rawByStudy.put(study.getKey(), model.raw(StudyImages.input(decoded.pixels().get(), model.preprocessor())).join());
-                } else {
-                    notScored++;
-                }
-                progress.step();
-            }
-        }
-        if (notScored > 0) {
-            System.err.printf("%d studies could not be scored (not frontal adult chest radiographs, or undecodable)"
-                    + " and are left out%n", notScored);
-        }
-        return rawByStudy;
+        return new SessionSettings(Device.parse(device), Math.max(1, Runtime.getRuntime().availableProcessors()), 8,
+                Duration.ofMillis(2));
     }
 
-    private Map<String, List<Path>> filesByStudy(LabelsFile labelsFile) throws IOException {
+    private Map<String, List<Path>> filesByStudy(LabelsFile labelsFile, Map<String, Path> fileBySop) throws IOException {
         Map<String, List<Path>> byStudy = new LinkedHashMap<>();
         try (Stream<Path> files = Files.walk(images)) {
             for (Path file : (Iterable<Path>) files.filter(Files::isRegularFile).sorted()::iterator) {
                 try {
-                    String study = MetadataReader.read(file).studyInstanceUid();
-                    if (labelsFile.byStudy().containsKey(study)) {
-                        byStudy.computeIfAbsent(study, key -> new ArrayList<>()).add(file);
+                    InstanceMetadata metadata = MetadataReader.read(file);
+                    if (labelsFile.byStudy().containsKey(metadata.studyInstanceUid())) {
+                        byStudy.computeIfAbsent(metadata.studyInstanceUid(), key -> new ArrayList<>()).add(file);
+                        fileBySop.put(metadata.sopInstanceUid(), file);
                     }
                 } catch (Exception notDicom) {
                     // files that are not DICOM (a README, the labels themselves) are ignored
@@ -215,9 +207,5 @@ final class CalibrateCommand implements Callable<Integer> {
         }
         throw new IllegalArgumentException("no model '" + modelId + "' in " + data.resolve("models")
                 + "; install it as " + directory + "/ (manifest.json and the ONNX file) first");
-    }
-
-    private static List<Double> boxed(double[] values) {
-        return Arrays.stream(values).boxed().toList();
     }
 }

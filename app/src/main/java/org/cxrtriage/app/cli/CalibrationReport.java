@@ -1,6 +1,6 @@
 package org.cxrtriage.app.cli;
 
-import org.cxrtriage.models.calibration.CalibrationFitter;
+import org.cxrtriage.models.calibration.Calibrator;
 import org.cxrtriage.models.calibration.Metrics;
 import org.cxrtriage.models.manifest.ModelManifest.Finding;
 import org.cxrtriage.models.manifest.ModelManifest.OperatingPoint;
@@ -33,14 +33,16 @@ final class CalibrationReport {
         System.setProperty("java.awt.headless", "true");
     }
 
-    void add(Finding finding, int[] truth, double[] raw, double[] before, CalibrationFitter.Choice choice,
-             OperatingPoint point) throws IOException {
-        double[] auc = Metrics.aucWithCi(raw, truth);
-        double[] after = choice.heldOutProbabilities();
+    void add(Finding finding, Calibrator.Result result) throws IOException {
+        int[] truth = result.truth();
+        double[] before = result.before();
+        OperatingPoint point = result.operatingPoint();
+        double[] auc = Metrics.aucWithCi(result.raw(), truth);
+        double[] after = result.choice().heldOutProbabilities();
         rows.add(String.format("%-18s %5d %4d  %.3f [%.3f-%.3f]  %6.3f %6.3f  %6.3f %6.3f  %-8s %7.3f  %.3f [%.3f-%.3f]  %.3f [%.3f-%.3f]",
                 finding.key(), truth.length, point.positives(), auc[0], auc[1], auc[2],
                 Metrics.expectedCalibrationError(before, truth, BINS), Metrics.expectedCalibrationError(after, truth, BINS),
-                Metrics.brier(before, truth), Metrics.brier(after, truth), choice.method().name().toLowerCase(),
+                Metrics.brier(before, truth), Metrics.brier(after, truth), result.choice().method().name().toLowerCase(),
                 point.threshold(), point.sensitivity(), point.sensitivityCi95().get(0), point.sensitivityCi95().get(1),
                 point.specificity(), point.specificityCi95().get(0), point.specificityCi95().get(1)));
         reliabilityDiagram(finding, truth, before, after);

@@ -62,7 +62,7 @@ class ModelToolsTest {
     }
 
     @Test
-    void calibrateWritesANewManifestVersionKeepsTheOldOneAndDrawsDiagrams() throws Exception {
+    void calibrateWritesANewManifestVersionWithItsReferenceProfileKeepsTheOldOneAndDrawsDiagrams() throws Exception {
         Path images = dir.resolve("images");
         Process generator = new ProcessBuilder("/usr/bin/python3", Path.of("..", "models", "reference", "make_dicom_set.py")
                 .toAbsolutePath().normalize().toString(), "--out", images.toString(), "--count", "80", "--size", "256",
@@ -78,11 +78,25 @@ class ModelToolsTest {
         assertTrue(run.output().contains("finding"), run.output());
         Path modelDir = data.resolve("models/cxr-reference");
         JsonNode manifest = new ObjectMapper().readTree(modelDir.resolve("manifest.json").toFile());
-        assertTrue(manifest.get("version").asText().startsWith("1.0.0+cal."), manifest.get("version").asText());
+        String bundledVersion = new ObjectMapper().readTree(BundledModels.class.getResourceAsStream(
+                "/org/cxrtriage/models/reference/manifest.json")).get("version").asText().replaceAll("\\+cal\\..*$", "");
+        String version = manifest.get("version").asText();
+        assertTrue(version.startsWith(bundledVersion + "+cal."), version);
         try (var archived = Files.list(modelDir)) {
-            assertEquals(1, archived.filter(p -> p.getFileName().toString().matches("manifest-1\\.0\\.0.*\\.json")).count(),
-                    "the previous manifest is kept");
+            assertEquals(1, archived.filter(p -> p.getFileName().toString().matches("manifest-" + bundledVersion.replace(".", "\\.")
+                    + ".*\\.json")).count(), "the previous manifest is kept");
         }
+        JsonNode profileRef = manifest.get("reliability").get("profile");
+        assertEquals(version, profileRef.get("version").asText());
+        Path profileFile = modelDir.resolve(profileRef.get("file").asText());
+        assertEquals(org.cxrtriage.models.manifest.ModelDirectory.sha256(profileFile), profileRef.get("sha256").asText());
+        org.cxrtriage.models.reliability.ReferenceProfile profile =
+                org.cxrtriage.models.reliability.ReferenceProfile.read(profileFile);
+        assertEquals(80, profile.studyCount(), "built from the same labelled studies");
+        assertEquals(version, profile.version());
+        assertTrue(profile.embedding().isPresent(), "the reference model names an embedding output");
+        assertEquals(80L, profile.categoricalReference().get("header.modality").get("CR"));
+        assertTrue(run.output().contains("reference profile " + profileRef.get("file").asText()), run.output());
         JsonNode first = manifest.get("findings").get(0);
         assertTrue(List.of("platt", "isotonic").contains(first.get("calibration").get("method").asText()));
         assertTrue(first.get("operatingPoint").get("sensitivity").asDouble() >= 0.95);

@@ -18,21 +18,22 @@ import java.util.function.Function;
  * {@code maxWait} for others, up to {@code maxBatch}, then one forward pass serves them all. One
  * worker thread owns the model. Closing stops new requests and finishes the queued ones.
  */
-public final class MicroBatcher implements AutoCloseable {
+public final class MicroBatcher<O> implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MicroBatcher.class);
 
-    private record Request(float[] input, CompletableFuture<float[]> result) {
+    private record Request<O>(float[] input, CompletableFuture<O> result) {
     }
 
-    private final Function<float[][], float[][]> runner;
+    private final Function<float[][], O[]> runner;
     private final int maxBatch;
     private final long maxWaitNanos;
-    private final BlockingQueue<Request> queue = new LinkedBlockingQueue<>();
+    private final BlockingQueue<Request<O>> queue = new LinkedBlockingQueue<>();
     private final Thread worker;
     private volatile boolean closed;
 
-    public MicroBatcher(String name, Function<float[][], float[][]> runner, int maxBatch, Duration maxWait) {
+    /** @param runner one forward pass: the outputs for a batch of inputs, in input order */
+    public MicroBatcher(String name, Function<float[][], O[]> runner, int maxBatch, Duration maxWait) {
         this.runner = runner;
         this.maxBatch = maxBatch;
         this.maxWaitNanos = maxWait.toNanos();
@@ -42,20 +43,20 @@ public final class MicroBatcher implements AutoCloseable {
     }
 
     /** Queues one preprocessed image; the future completes with its raw outputs. */
-    public CompletableFuture<float[]> submit(float[] input) {
+    public CompletableFuture<O> submit(float[] input) {
         if (closed) {
             throw new RejectedExecutionException("model is being unloaded");
         }
-        CompletableFuture<float[]> result = new CompletableFuture<>();
-        queue.add(new Request(input, result));
+        CompletableFuture<O> result = new CompletableFuture<>();
+        queue.add(new Request<>(input, result));
         return result;
     }
 
     private void work() {
-        List<Request> batch = new ArrayList<>(maxBatch);
+        List<Request<O>> batch = new ArrayList<>(maxBatch);
         while (!closed || !queue.isEmpty()) {
             try {
-                Request first = queue.poll(100, TimeUnit.MILLISECONDS);
+                Request<O> first = queue.poll(100, TimeUnit.MILLISECONDS);
                 if (first == null) {
                     continue;
                 }
@@ -63,7 +64,7 @@ public final class MicroBatcher implements AutoCloseable {
                 long deadline = System.nanoTime() + maxWaitNanos;
                 while (batch.size() < maxBatch) {
                     long left = deadline - System.nanoTime();
-                    Request next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
+                    Request<O> next = left > 0 ? queue.poll(left, TimeUnit.NANOSECONDS) : queue.poll();
                     if (next == null) {
                         break;
                     }
@@ -77,18 +78,18 @@ public final class MicroBatcher implements AutoCloseable {
                 batch.clear();
             }
         }
-        for (Request orphan : queue) {
+        for (Request<O> orphan : queue) {
             orphan.result().completeExceptionally(new RejectedExecutionException("model unloaded"));
         }
     }
 
-    private void run(List<Request> batch) {
+    private void run(List<Request<O>> batch) {
         float[][] inputs = new float[batch.size()][];
         for (int i = 0; i < inputs.length; i++) {
             inputs[i] = batch.get(i).input();
         }
         try {
-            float[][] outputs = runner.apply(inputs);
+            O[] outputs = runner.apply(inputs);
             for (int i = 0; i < outputs.length; i++) {
                 batch.get(i).result().complete(outputs[i]);
             }

@@ -18,10 +18,12 @@ import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * One ONNX model loaded in DJL's ONNX Runtime engine with our own session options. Runs a batch
- * of preprocessed images (each channels x height x width floats) and returns the raw outputs.
+ * of preprocessed images (each channels x height x width floats) and returns, per image, the
+ * manifest's output tensor and, when the manifest names one, its embedding output.
  * Not thread-safe: {@link MicroBatcher} gives it a single caller.
  */
 public final class OnnxModel implements AutoCloseable {
@@ -30,7 +32,7 @@ public final class OnnxModel implements AutoCloseable {
 
     private final ModelManifest manifest;
     private final Model model;
-    private final Predictor<float[][], float[][]> predictor;
+    private final Predictor<float[][], RawOutput[]> predictor;
     private final ExecutionDevice device;
 
     private OnnxModel(ModelManifest manifest, Model model, ExecutionDevice device) {
@@ -83,8 +85,8 @@ public final class OnnxModel implements AutoCloseable {
         }
     }
 
-    /** Raw outputs, one array of output.size values per input. */
-    public float[][] run(float[][] batch) {
+    /** Raw outputs, one per input, in input order. */
+    public RawOutput[] run(float[][] batch) {
         try {
             return predictor.predict(batch);
         } catch (TranslateException e) {
@@ -106,14 +108,21 @@ public final class OnnxModel implements AutoCloseable {
         model.close();
     }
 
-    /** Stacks the batch into one NCHW tensor by hand (DJL's ONNX NDArray cannot stack). */
-    private static final class BatchTranslator implements NoBatchifyTranslator<float[][], float[][]> {
+    /**
+     * Stacks the batch into one NCHW tensor by hand (DJL's ONNX NDArray cannot stack) and picks the
+     * output tensors by the names the manifest gives.
+     */
+    private static final class BatchTranslator implements NoBatchifyTranslator<float[][], RawOutput[]> {
         private final ModelManifest.InputSpec input;
+        private final String outputName;
         private final int outputs;
+        private final Optional<ModelManifest.EmbeddingSpec> embedding;
 
         BatchTranslator(ModelManifest manifest) {
             this.input = manifest.input();
+            this.outputName = manifest.output().name();
             this.outputs = manifest.output().size();
+            this.embedding = manifest.embedding();
         }
 
         @Override
@@ -134,12 +143,39 @@ public final class OnnxModel implements AutoCloseable {
         }
 
         @Override
-        public float[][] processOutput(TranslatorContext context, NDList list) {
-            float[] flat = list.get(0).toFloatArray();
-            int count = flat.length / outputs;
-            float[][] result = new float[count][outputs];
-            for (int i = 0; i < count; i++) {
-                System.arraycopy(flat, i * outputs, result[i], 0, outputs);
+        public RawOutput[] processOutput(TranslatorContext context, NDList list) {
+            float[][] main = split(named(list, outputName, 0), outputs);
+            float[][] features = embedding.isPresent()
+                    ? split(named(list, embedding.get().name(), -1), embedding.get().dimension()) : null;
+            RawOutput[] result = new RawOutput[main.length];
+            for (int i = 0; i < main.length; i++) {
+                result[i] = new RawOutput(main[i], features == null ? Optional.empty() : Optional.of(features[i]));
+            }
+            return result;
+        }
+
+        /** The output called {@code name}; a model with one output may leave it unnamed (fallback index). */
+        private static NDArray named(NDList list, String name, int fallback) {
+            NDArray array = list.get(name);
+            if (array != null) {
+                return array;
+            }
+            if (fallback >= 0 && list.size() == 1) {
+                return list.get(fallback);
+            }
+            throw new IllegalStateException("the model has no output named '" + name + "' (it has "
+                    + list.stream().map(NDArray::getName).toList() + "); correct the output names in manifest.json");
+        }
+
+        private static float[][] split(NDArray array, int width) {
+            float[] flat = array.toFloatArray();
+            if (flat.length % width != 0) {
+                throw new IllegalStateException("output '" + array.getName() + "' has " + flat.length
+                        + " values, not a multiple of " + width + " per image; check the sizes in manifest.json");
+            }
+            float[][] result = new float[flat.length / width][width];
+            for (int i = 0; i < result.length; i++) {
+                System.arraycopy(flat, i * width, result[i], 0, width);
             }
             return result;
         }

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.cxrtriage.models.manifest.ModelManifest.CalibrationSpec;
 import org.cxrtriage.models.manifest.ModelManifest.OperatingPoint;
+import org.cxrtriage.models.manifest.ModelManifest.ReliabilitySpec;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -14,10 +15,12 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Writes a new version of a manifest with new calibrations and operating points. The previous
- * manifest is kept beside it as {@code manifest-<old version>.json}; fields this class does not
+ * Writes a new version of a manifest with new calibrations and operating points and the reference
+ * profile built with them. The previous manifest is kept beside it as
+ * {@code manifest-<old version>.json} (its own profile file stays too); fields this class does not
  * know are preserved as they were.
  */
 public final class ManifestEditor {
@@ -31,12 +34,29 @@ public final class ManifestEditor {
     public record FindingUpdate(CalibrationSpec calibration, OperatingPoint operatingPoint) {
     }
 
+    /** A new version without a reference profile: an older profile no longer matches and is dropped. */
     public static Path writeNewVersion(Path directory, String newVersion, Map<String, FindingUpdate> updates)
             throws IOException, ManifestException {
+        return writeNewVersion(directory, newVersion, updates, Optional.empty());
+    }
+
+    /**
+     * @param reliability the reference profile built with these calibrations (its version must be
+     *                    {@code newVersion}); empty removes the reliability section
+     */
+    public static Path writeNewVersion(Path directory, String newVersion, Map<String, FindingUpdate> updates,
+                                       Optional<ReliabilitySpec> reliability) throws IOException, ManifestException {
         Path file = directory.resolve(ManifestReader.FILE_NAME);
         ModelManifest old = ManifestReader.read(directory);
         ObjectNode root = (ObjectNode) JSON.readTree(file.toFile());
         root.put("version", newVersion);
+        if (reliability.isPresent()) {
+            ReliabilitySpec spec = reliability.get();
+            root.putObject("reliability").putObject("profile").put("file", spec.profileFile()).put("sha256", spec.sha256())
+                    .put("version", spec.version());
+        } else {
+            root.remove("reliability");
+        }
         for (JsonNode node : root.withArray("findings")) {
             FindingUpdate update = updates.get(node.path("key").asText());
             if (update != null) {
@@ -49,8 +69,16 @@ public final class ManifestEditor {
         Path temporary = directory.resolve(ManifestReader.FILE_NAME + ".new");
         JSON.writeValue(temporary.toFile(), root);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        ManifestReader.read(directory);
+        ModelDirectory.open(directory);
         return archived;
+    }
+
+    /** The manifest as it will read once {@code updates} are written (in memory; nothing is written). */
+    public static ModelManifest withUpdates(ModelManifest manifest, Map<String, FindingUpdate> updates) {
+        return manifest.withFindings(manifest.findings().stream().map(f -> updates.containsKey(f.key())
+                ? new ModelManifest.Finding(f.index(), f.key(), f.display(), f.code(), f.critical(), f.severityWeight(),
+                        updates.get(f.key()).calibration(), Optional.of(updates.get(f.key()).operatingPoint()))
+                : f).toList());
     }
 
     private static ObjectNode calibration(CalibrationSpec spec) {

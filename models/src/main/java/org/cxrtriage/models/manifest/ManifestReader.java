@@ -8,6 +8,7 @@ import org.cxrtriage.models.manifest.ModelManifest.CalibrationMethod;
 import org.cxrtriage.models.manifest.ModelManifest.CalibrationSpec;
 import org.cxrtriage.models.manifest.ModelManifest.Code;
 import org.cxrtriage.models.manifest.ModelManifest.Crop;
+import org.cxrtriage.models.manifest.ModelManifest.EmbeddingSpec;
 import org.cxrtriage.models.manifest.ModelManifest.Finding;
 import org.cxrtriage.models.manifest.ModelManifest.InputSpec;
 import org.cxrtriage.models.manifest.ModelManifest.Normalisation;
@@ -16,6 +17,7 @@ import org.cxrtriage.models.manifest.ModelManifest.OperatingPoint;
 import org.cxrtriage.models.manifest.ModelManifest.OutputSpec;
 import org.cxrtriage.models.manifest.ModelManifest.ParitySample;
 import org.cxrtriage.models.manifest.ModelManifest.Preprocessing;
+import org.cxrtriage.models.manifest.ModelManifest.ReliabilitySpec;
 import org.cxrtriage.models.manifest.ModelManifest.Window;
 import org.cxrtriage.models.manifest.ModelManifest.WindowMethod;
 
@@ -75,6 +77,7 @@ public final class ManifestReader {
         InputSpec input = input(object(root, "input"));
         Preprocessing preprocessing = preprocessing(object(root, "preprocessing"), input);
         OutputSpec output = output(object(root, "output"));
+        Optional<EmbeddingSpec> embedding = embedding(root.path("output").path("embedding"), output);
         List<Finding> findings = findings(array(root, "findings"), output);
         JsonNode parity = root.path("parity");
         List<ParitySample> samples = new ArrayList<>();
@@ -88,12 +91,69 @@ public final class ManifestReader {
                 if (expected.size() != output.size()) {
                     throw error(at + ".expectedOutputs", "has " + expected.size() + " values; output.size is " + output.size());
                 }
-                samples.add(new ParitySample(text(list.get(i), at + ".input"), expected));
+                List<Double> expectedEmbedding = List.of();
+                if (list.get(i).has("expectedEmbedding")) {
+                    expectedEmbedding = numbers(list.get(i), at + ".expectedEmbedding");
+                    if (embedding.isEmpty() || expectedEmbedding.size() != embedding.get().dimension()) {
+                        throw error(at + ".expectedEmbedding", "has " + expectedEmbedding.size() + " values; it needs"
+                                + " output.embedding with that dimension (or remove expectedEmbedding)");
+                    }
+                }
+                samples.add(new ParitySample(text(list.get(i), at + ".input"), expected, expectedEmbedding));
             }
         }
-        return new ModelManifest(text(root, "id"), text(root, "version"), sha256,
+        String version = text(root, "version");
+        return new ModelManifest(text(root, "id"), version, sha256,
                 root.path("model").path("file").asText("model.onnx"), input, preprocessing, output, findings,
-                text(root, "intendedUse"), bool(root, "notForClinicalUse"), List.copyOf(samples), tolerance);
+                text(root, "intendedUse"), bool(root, "notForClinicalUse"), List.copyOf(samples), tolerance, embedding,
+                reliability(root.path("reliability"), version));
+    }
+
+    /** Optional output.embedding: {"name": ..., "dimension": ...}; absent in older manifests. */
+    private Optional<EmbeddingSpec> embedding(JsonNode node, OutputSpec output) throws ManifestException {
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        if (!node.isObject()) {
+            throw error("output.embedding", "must be an object {\"name\": ..., \"dimension\": ...}");
+        }
+        String name = text(node, "output.embedding.name");
+        if (name.equals(output.name())) {
+            throw error("output.embedding.name", "is '" + name + "', the same as output.name; name the model's"
+                    + " embedding output (e.g. 'embedding')");
+        }
+        int dimension = integer(node, "output.embedding.dimension");
+        if (dimension < 1) {
+            throw error("output.embedding.dimension", "is " + dimension + "; it is the number of features per image");
+        }
+        return Optional.of(new EmbeddingSpec(name, dimension));
+    }
+
+    /**
+     * Optional reliability.profile: {"file", "sha256", "version"}; the version must equal the
+     * manifest's, because the profile holds score samples of exactly this calibration.
+     */
+    private Optional<ReliabilitySpec> reliability(JsonNode node, String version) throws ManifestException {
+        if (node.isMissingNode() || node.isNull()) {
+            return Optional.empty();
+        }
+        JsonNode profile = object(node, "reliability.profile");
+        String file = text(profile, "reliability.profile.file");
+        if (file.contains("/") || file.contains("\\") || file.startsWith(".")) {
+            throw error("reliability.profile.file", "is '" + file + "'; give a file name in the model directory,"
+                    + " e.g. reference-profile.json");
+        }
+        String sha256 = text(profile, "reliability.profile.sha256").toLowerCase(Locale.ROOT);
+        if (!sha256.matches("[0-9a-f]{64}")) {
+            throw error("reliability.profile.sha256", "must be 64 hex digits; compute it with: sha256sum " + file);
+        }
+        String profileVersion = text(profile, "reliability.profile.version");
+        if (!profileVersion.equals(version)) {
+            throw error("reliability.profile.version", "is '" + profileVersion + "' but the manifest is version '"
+                    + version + "'; the profile belongs to one calibration: run ./cxr-triage calibrate again to"
+                    + " build a matching profile");
+        }
+        return Optional.of(new ReliabilitySpec(file, sha256, profileVersion));
     }
 
     private InputSpec input(JsonNode node) throws ManifestException {

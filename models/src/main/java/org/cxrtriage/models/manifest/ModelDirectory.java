@@ -10,8 +10,9 @@ import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /**
- * A model as installed on disk: a directory with {@code manifest.json} and the ONNX file it names,
- * whose SHA-256 must equal the manifest's. Opening one proves the file is the one described.
+ * A model as installed on disk: a directory with {@code manifest.json}, the ONNX file it names and,
+ * when the manifest has a reliability section, the reference profile it names; each file's SHA-256
+ * must equal the manifest's. Opening one proves the files are the ones described.
  */
 public record ModelDirectory(Path path, ModelManifest manifest) {
 
@@ -31,11 +32,39 @@ public record ModelDirectory(Path path, ModelManifest manifest) {
                     + " model.sha256 says " + manifest.sha256() + "; the file is not the model the manifest describes."
                     + " Reinstall the model, or if this file is the validated one, correct model.sha256");
         }
+        if (manifest.reliability().isPresent()) {
+            checkProfile(directory, manifest.reliability().get());
+        }
         return new ModelDirectory(directory, manifest);
+    }
+
+    private static void checkProfile(Path directory, ModelManifest.ReliabilitySpec spec) throws ManifestException {
+        Path profile = directory.resolve(spec.profileFile());
+        String actual;
+        try {
+            actual = sha256(profile);
+        } catch (NoSuchFileException e) {
+            throw new ManifestException(profile + ": not found; reliability.profile.file in " + ManifestReader.FILE_NAME
+                    + " names it. Copy the profile that came with the model beside it, or run ./cxr-triage calibrate"
+                    + " to build one");
+        } catch (IOException e) {
+            throw new ManifestException(profile + ": cannot be read: " + e.getMessage(), e);
+        }
+        if (!actual.equals(spec.sha256())) {
+            throw new ManifestException(profile + ": SHA-256 is " + actual + " but " + ManifestReader.FILE_NAME
+                    + " reliability.profile.sha256 says " + spec.sha256() + "; the file is not the reference profile the"
+                    + " manifest describes. Reinstall the model, or run ./cxr-triage calibrate to build a new profile"
+                    + " and manifest version");
+        }
     }
 
     public Path onnxFile() {
         return path.resolve(manifest.file());
+    }
+
+    /** The reference profile file, when the manifest names one (its SHA-256 was checked at open). */
+    public java.util.Optional<Path> profileFile() {
+        return manifest.reliability().map(spec -> path.resolve(spec.profileFile()));
     }
 
     public static String sha256(Path file) throws IOException {

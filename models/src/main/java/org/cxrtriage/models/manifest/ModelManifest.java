@@ -12,6 +12,8 @@ import java.util.Optional;
  * @param findings     one entry per model output used for triage, in output order
  * @param notForClinicalUse shown wherever the model's results are shown
  * @param paritySamples inputs with the outputs the model must produce (checked by "model verify")
+ * @param embedding    the model's second output holding penultimate-layer features, if it has one
+ * @param reliability  the reference profile the reliability verdict compares each study with, if any
  */
 public record ModelManifest(
         String id,
@@ -25,7 +27,9 @@ public record ModelManifest(
         String intendedUse,
         boolean notForClinicalUse,
         List<ParitySample> paritySamples,
-        double parityTolerance) {
+        double parityTolerance,
+        Optional<EmbeddingSpec> embedding,
+        Optional<ReliabilitySpec> reliability) {
 
     /** The model's input tensor: name and NCHW shape, batch dimension -1 when dynamic. */
     public record InputSpec(String name, int channels, int height, int width, boolean dynamicBatch) {
@@ -109,8 +113,36 @@ public record ModelManifest(
                                  int positives, int negatives) {
     }
 
-    /** A preprocessed input tensor (raw little-endian float32 file) and the outputs expected for it. */
-    public record ParitySample(String input, List<Double> expectedOutputs) {
+    /**
+     * An output tensor of shape [batch, dimension] with features the reliability verdict compares
+     * with its reference profile (e.g. the pooled penultimate layer).
+     */
+    public record EmbeddingSpec(String name, int dimension) {
+    }
+
+    /**
+     * The reference profile beside the ONNX file. It is checked by SHA-256 like the model file and
+     * carries the same version as the calibration it was built with.
+     *
+     * @param profileFile file name relative to the model directory
+     * @param sha256      lowercase hex SHA-256 of that file
+     * @param version     the manifest version (calibration) the profile belongs to
+     */
+    public record ReliabilitySpec(String profileFile, String sha256, String version) {
+    }
+
+    /**
+     * A preprocessed input tensor (raw little-endian float32 file) and the outputs expected for it.
+     *
+     * @param expectedEmbedding the embedding output expected for it; empty when not recorded
+     */
+    public record ParitySample(String input, List<Double> expectedOutputs, List<Double> expectedEmbedding) {
+    }
+
+    /** The same manifest with other findings (e.g. new calibrations), everything else unchanged. */
+    public ModelManifest withFindings(List<Finding> replaced) {
+        return new ModelManifest(id, version, sha256, file, input, preprocessing, output, List.copyOf(replaced), intendedUse,
+                notForClinicalUse, paritySamples, parityTolerance, embedding, reliability);
     }
 
     public Finding finding(String key) {

@@ -3,6 +3,7 @@ package org.cxrtriage.models.preprocess;
 import org.cxrtriage.models.manifest.ModelManifest.Crop;
 import org.cxrtriage.models.manifest.ModelManifest.Preprocessing;
 import org.cxrtriage.models.manifest.ModelManifest.WindowMethod;
+import org.cxrtriage.models.reliability.ImageFactsMeter;
 
 import java.util.Arrays;
 import java.util.Optional;
@@ -25,6 +26,37 @@ public final class Preprocessor {
      * @param voi    the image's own window (centre, width), used by the VOI method
      */
     public float[] apply(float[] pixels, int width, int height, Optional<double[]> voi) {
+        float[] unit = windowed(pixels, width, height, voi);
+        normalise(unit);
+        return unit;
+    }
+
+    /** As {@link #apply}, with the image facts measured on the same windowed image; pixel spacing unknown. */
+    public PreparedImage prepare(float[] pixels, int width, int height, Optional<double[]> voi) {
+        return prepare(pixels, width, height, voi, Double.NaN);
+    }
+
+    /**
+     * The model input and the {@link org.cxrtriage.models.reliability.ImageFacts} of one image, in
+     * one pass; the input is identical to {@link #apply}'s.
+     *
+     * @param pixelSpacingMm mean pixel spacing from the header, NaN when unknown
+     */
+    public PreparedImage prepare(float[] pixels, int width, int height, Optional<double[]> voi, double pixelSpacingMm) {
+        float[] unit = windowed(pixels, width, height, voi);
+        var facts = ImageFactsMeter.measure(unit, spec.width(), spec.height(), height, width, pixelSpacingMm);
+        normalise(unit);
+        return new PreparedImage(unit, facts);
+    }
+
+    private void normalise(float[] unit) {
+        for (int i = 0; i < unit.length; i++) {
+            unit[i] = spec.normalisation().apply(unit[i]);
+        }
+    }
+
+    /** Crop, resize and window: values in [0, 1], model-sized. */
+    private float[] windowed(float[] pixels, int width, int height, Optional<double[]> voi) {
         float[] image = pixels;
         int w = width;
         int h = height;
@@ -38,12 +70,10 @@ public final class Preprocessor {
         double[] range = window(resized, voi);
         double low = range[0];
         double span = Math.max(range[1] - range[0], 1e-6);
-        float[] out = new float[resized.length];
         for (int i = 0; i < resized.length; i++) {
-            double unit = Math.min(1.0, Math.max(0.0, (resized[i] - low) / span));
-            out[i] = spec.normalisation().apply(unit);
+            resized[i] = (float) Math.min(1.0, Math.max(0.0, (resized[i] - low) / span));
         }
-        return out;
+        return resized;
     }
 
     private double[] window(float[] image, Optional<double[]> voi) {

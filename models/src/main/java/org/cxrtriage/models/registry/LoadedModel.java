@@ -1,47 +1,71 @@
 package org.cxrtriage.models.registry;
 
-import org.cxrtriage.models.calibration.Calibration;
 import org.cxrtriage.models.inference.ExecutionDevice;
 import org.cxrtriage.models.inference.MicroBatcher;
 import org.cxrtriage.models.inference.OnnxModel;
+import org.cxrtriage.models.inference.RawOutput;
 import org.cxrtriage.models.inference.SessionSettings;
 import org.cxrtriage.models.manifest.ModelDirectory;
 import org.cxrtriage.models.manifest.ModelManifest;
-import org.cxrtriage.models.manifest.ModelManifest.Finding;
 import org.cxrtriage.models.preprocess.Preprocessor;
+import org.cxrtriage.models.reliability.Observation;
+import org.cxrtriage.models.reliability.ReferenceProfile;
+import org.cxrtriage.models.reliability.ReliabilityCheck;
+import org.cxrtriage.models.reliability.Verdict;
 
 import java.io.IOException;
-import java.util.ArrayList;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * A verified model ready to score: manifest, ONNX session behind a micro-batcher, preprocessing
- * and calibration of each finding.
+ * A verified model ready to score: manifest, ONNX session behind a micro-batcher, preprocessing,
+ * calibration of each finding, and the reliability check against its reference profile.
  */
 public final class LoadedModel implements AutoCloseable {
 
     private final ModelDirectory directory;
     private final OnnxModel model;
-    private final MicroBatcher batcher;
+    private final MicroBatcher<RawOutput> batcher;
     private final Preprocessor preprocessor;
-    private final List<Calibration> calibrations = new ArrayList<>();
+    private final OutputInterpreter interpreter;
+    private final ReliabilityCheck reliability;
 
-    private LoadedModel(ModelDirectory directory, OnnxModel model, SessionSettings settings) {
+    private LoadedModel(ModelDirectory directory, OnnxModel model, SessionSettings settings,
+                        Optional<ReferenceProfile> profile) {
         this.directory = directory;
         this.model = model;
         ModelManifest manifest = directory.manifest();
         int batch = manifest.input().dynamicBatch() ? settings.maxBatch() : 1;
-        this.batcher = new MicroBatcher(manifest.id(), model::run, batch, settings.maxWait());
+        this.batcher = new MicroBatcher<>(manifest.id(), model::run, batch, settings.maxWait());
         this.preprocessor = new Preprocessor(manifest.preprocessing());
-        for (Finding finding : manifest.findings()) {
-            calibrations.add(Calibration.of(finding.calibration(), manifest.output().activation()));
-        }
+        this.interpreter = new OutputInterpreter(manifest);
+        this.reliability = new ReliabilityCheck(profile, manifest.findings().size());
     }
 
+    /** Loads the ONNX session and, when the manifest names one, the reference profile (checked at open). */
     public static LoadedModel load(ModelDirectory directory, SessionSettings settings) throws IOException {
-        return new LoadedModel(directory, OnnxModel.load(directory, settings), settings);
+        Optional<ReferenceProfile> profile = Optional.empty();
+        Optional<Path> profileFile = directory.profileFile();
+        if (profileFile.isPresent()) {
+            profile = Optional.of(ReferenceProfile.read(profileFile.get()));
+            String expected = directory.manifest().version();
+            if (!profile.get().version().equals(expected)) {
+                throw new IOException(profileFile.get() + ": version is '" + profile.get().version() + "' but the manifest"
+                        + " is version '" + expected + "'; run ./cxr-triage calibrate again to build a matching profile");
+            }
+        }
+        OnnxModel onnx = OnnxModel.load(directory, settings);
+        return new LoadedModel(directory, onnx, settings, profile);
+    }
+
+    /**
+     * Loads the ONNX session only, without reading the reference profile: for calibration, which
+     * builds a new profile and must work even when the old one can no longer be read. Its verdicts
+     * judge output plausibility only.
+     */
+    public static LoadedModel loadForCalibration(ModelDirectory directory, SessionSettings settings) throws IOException {
+        return new LoadedModel(directory, OnnxModel.load(directory, settings), settings, Optional.empty());
     }
 
     public ModelManifest manifest() {
@@ -60,30 +84,37 @@ public final class LoadedModel implements AutoCloseable {
         return preprocessor;
     }
 
-    /** Raw outputs for one preprocessed image (1 channel; repeated for 3-channel models). */
+    /** Raw values of the output tensor for one preprocessed image (1 channel; repeated for 3-channel models). */
     public CompletableFuture<float[]> raw(float[] preprocessed) {
+        return run(preprocessed).thenApply(RawOutput::outputs);
+    }
+
+    /** The output tensor and, when the manifest names one, the embedding for one preprocessed image. */
+    public CompletableFuture<RawOutput> run(float[] preprocessed) {
         return batcher.submit(toChannels(preprocessed));
     }
 
-    /** Scores one preprocessed image: raw outputs, calibrated probabilities, operating points. */
+    /** Scores one preprocessed image: calibrated probabilities, operating points, and the embedding if any. */
     public CompletableFuture<ModelScore> score(float[] preprocessed) {
-        return raw(preprocessed).thenApply(this::interpret);
+        return run(preprocessed).thenApply(this::interpret);
     }
 
-    ModelScore interpret(float[] outputs) {
+    ModelScore interpret(RawOutput output) {
         ModelManifest manifest = manifest();
-        List<FindingScore> findings = new ArrayList<>();
-        for (int i = 0; i < manifest.findings().size(); i++) {
-            Finding finding = manifest.findings().get(i);
-            double raw = outputs[finding.index()];
-            double probability = calibrations.get(i).probability(raw);
-            Optional<Double> threshold = finding.operatingPoint().map(ModelManifest.OperatingPoint::threshold);
-            findings.add(new FindingScore(finding.key(), finding.display(), finding.code().system(), finding.code().code(),
-                    raw, probability, threshold, threshold.map(t -> probability >= t).orElse(false), finding.critical(),
-                    finding.severityWeight(), finding.calibration().version()));
-        }
         return new ModelScore(manifest.id(), manifest.version(), manifest.sha256(), manifest.notForClinicalUse(),
-                model.device(), List.copyOf(findings));
+                model.device(), interpreter.interpret(output.outputs()), output.embedding());
+    }
+
+    /**
+     * The reliability verdict for one scored study against this model's reference profile (output
+     * plausibility only when it has none). Cheap; call it on the scoring thread.
+     */
+    public Verdict judge(Observation observation) {
+        return reliability.judge(observation);
+    }
+
+    public Optional<ReferenceProfile> referenceProfile() {
+        return reliability.profile();
     }
 
     private float[] toChannels(float[] oneChannel) {

@@ -1,5 +1,6 @@
 package org.cxrtriage.models.registry;
 
+import org.cxrtriage.models.inference.RawOutput;
 import org.cxrtriage.models.manifest.ManifestException;
 import org.cxrtriage.models.manifest.ModelManifest;
 import org.cxrtriage.models.manifest.ModelManifest.ParitySample;
@@ -13,8 +14,9 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Runs a model's parity samples (preprocessed inputs with the outputs its authors measured) and
- * reports the largest difference, so a hospital can prove the model runs here as it ran there.
+ * Runs a model's parity samples (preprocessed inputs with the outputs, and embeddings when recorded,
+ * that its authors measured) and reports the largest difference, so a hospital can prove the model
+ * runs here as it ran there.
  */
 public final class ParityCheck {
 
@@ -38,15 +40,27 @@ public final class ParityCheck {
         List<String> lines = new ArrayList<>();
         for (ParitySample sample : manifest.paritySamples()) {
             float[] input = readFloats(model.directory().path().resolve(sample.input()), manifest);
-            float[] actual = model.raw(input).join();
-            double worst = 0;
-            for (int i = 0; i < actual.length; i++) {
-                worst = Math.max(worst, Math.abs(actual[i] - sample.expectedOutputs().get(i)));
+            RawOutput actual = model.run(input).join();
+            double worst = largestDifference(actual.outputs(), sample.expectedOutputs());
+            String embedding = "";
+            if (!sample.expectedEmbedding().isEmpty()) {
+                double embeddingWorst = actual.embedding().map(e -> largestDifference(e, sample.expectedEmbedding()))
+                        .orElse(Double.POSITIVE_INFINITY);
+                embedding = String.format(", embedding %.3g", embeddingWorst);
+                worst = Math.max(worst, embeddingWorst);
             }
             largest = Math.max(largest, worst);
-            lines.add(String.format("%-28s largest difference %.3g", sample.input(), worst));
+            lines.add(String.format("%-28s largest difference %.3g%s", sample.input(), worst, embedding));
         }
         return new Result(largest, manifest.parityTolerance(), lines);
+    }
+
+    private static double largestDifference(float[] actual, List<Double> expected) {
+        double worst = 0;
+        for (int i = 0; i < actual.length; i++) {
+            worst = Math.max(worst, Math.abs(actual[i] - expected.get(i)));
+        }
+        return worst;
     }
 
     static float[] readFloats(Path file, ModelManifest manifest) throws ManifestException {

@@ -25,7 +25,8 @@ import java.util.concurrent.CompletableFuture;
  * {@code ./cxr-triage bench inference}: for each model directory given, images per second and
  * per-image latency at batch 1 and batch 8 through our engine (DJL + ONNX Runtime behind the
  * micro-batcher) and through a bare {@code OrtSession} with the same session options, in the same
- * run, and the ratio ours/bare (goal <= 1.1). Then preprocessing time for a 3000x2500 16-bit image
+ * run, and the ratio ours/bare (goal <= 1.1). Then preprocessing time for a 3000x2500 16-bit image,
+ * the reliability verdict's cost per study (image facts plus judging, goal <= 2 ms at the median)
  * and the process's peak resident memory.
  */
 public final class InferenceBenchmark {
@@ -41,11 +42,13 @@ public final class InferenceBenchmark {
         System.out.printf("%-22s %5s %14s %14s %14s %14s %7s%n", "model", "batch", "ours img/s", "ours ms/img",
                 "bare img/s", "bare ms/img", "ratio");
         ModelManifest.Preprocessing referencePreprocessing = null;
+        ModelDirectory reference = null;
         for (String arg : args) {
             ModelDirectory directory = ModelDirectory.open(Path.of(arg));
             ModelManifest manifest = directory.manifest();
             if (referencePreprocessing == null) {
                 referencePreprocessing = manifest.preprocessing();
+                reference = directory;
             }
             int pixels = manifest.input().channels() * manifest.input().height() * manifest.input().width();
             for (int batch : new int[] {1, 8}) {
@@ -56,6 +59,7 @@ public final class InferenceBenchmark {
             }
         }
         preprocessing(referencePreprocessing);
+        VerdictBenchmark.run(reference, threads);
         System.out.printf("peak resident memory of this process: %d MiB%n", peakRssMib());
     }
 

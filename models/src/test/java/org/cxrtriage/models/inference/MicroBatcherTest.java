@@ -30,7 +30,7 @@ class MicroBatcherTest {
 
     @Test
     void concurrentRequestsShareForwardPassesAndEachGetsItsOwnAnswer() throws Exception {
-        try (MicroBatcher batcher = new MicroBatcher("test", this::doubler, 8, Duration.ofMillis(200))) {
+        try (MicroBatcher<float[]> batcher = new MicroBatcher<>("test", this::doubler, 8, Duration.ofMillis(200))) {
             List<CompletableFuture<float[]>> results = new ArrayList<>();
             for (int i = 0; i < 20; i++) {
                 results.add(batcher.submit(new float[] {i}));
@@ -46,7 +46,7 @@ class MicroBatcherTest {
 
     @Test
     void closingFinishesQueuedWorkThenRefusesNewWork() throws Exception {
-        MicroBatcher batcher = new MicroBatcher("test", batch -> {
+        MicroBatcher<float[]> batcher = new MicroBatcher<>("test", batch -> {
             sleep(50);
             return doubler(batch);
         }, 2, Duration.ZERO);
@@ -65,7 +65,7 @@ class MicroBatcherTest {
 
     @Test
     void aFailingBatchFailsItsRequestsOnly() throws Exception {
-        try (MicroBatcher batcher = new MicroBatcher("test", batch -> {
+        try (MicroBatcher<float[]> batcher = new MicroBatcher<>("test", batch -> {
             if (batch[0][0] < 0) {
                 throw new IllegalStateException("bad input");
             }

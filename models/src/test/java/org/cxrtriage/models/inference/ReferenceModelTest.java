@@ -1,6 +1,8 @@
 package org.cxrtriage.models.inference;
 
 import org.cxrtriage.models.ReferenceModel;
+import org.cxrtriage.models.TestFiles;
+import org.cxrtriage.models.manifest.ModelManifest;
 import org.cxrtriage.models.manifest.ModelDirectory;
 import org.cxrtriage.models.registry.LoadedModel;
 import org.cxrtriage.models.registry.ModelScore;
@@ -27,6 +29,21 @@ class ReferenceModelTest {
             ParityCheck.Result result = ParityCheck.run(model);
             assertTrue(result.passed(), "largest difference " + result.largestDifference() + "\n" + result.lines());
             assertEquals(4, result.lines().size());
+        }
+    }
+
+    @Test
+    void theEmbeddingOutputMatchesTorchWithin1e4() throws Exception {
+        try (LoadedModel model = LoadedModel.load(ModelDirectory.open(ReferenceModel.copyTo(dir)), SessionSettings.defaults())) {
+            for (ModelManifest.ParitySample sample : model.manifest().paritySamples()) {
+                float[] input = TestFiles.floats(model.directory().path().resolve(sample.input()));
+                float[] embedding = model.run(input).join().embedding().orElseThrow();
+                assertEquals(model.manifest().embedding().orElseThrow().dimension(), embedding.length);
+                assertEquals(sample.expectedEmbedding().size(), embedding.length);
+                for (int i = 0; i < embedding.length; i++) {
+                    assertEquals(sample.expectedEmbedding().get(i), embedding[i], 1e-4, sample.input() + " feature " + i);
+                }
+            }
         }
     }
 
