@@ -196,9 +196,8 @@ function rowElement(row) {
   if (row.status === "completed") tr.classList.add("completed");
   // Positive findings first, then others only when they are not negligible (20 % or more).
   const shown = row.chips.filter((c) => c.positive).concat(row.chips.filter((c) => !c.positive && c.probability >= 0.2));
-  const findings = row.businessStatus !== "scored"
-    ? `<span class="notscored">not scored: ${escape(row.reason || "")}</span>`
-    : shown.length ? shown.map(chipHtml).join("") : `<span class="muted">no finding above 20 %</span>`;
+  const findings = aiStatusHtml(row)
+    || (shown.length ? shown.map(chipHtml).join("") : `<span class="muted">no finding above 20 %</span>`);
   tr.innerHTML = `
     <td><span class="priority ${row.priority}">${row.priority}</span></td>
     <td>${findings}</td>
@@ -211,6 +210,19 @@ function rowElement(row) {
     <td>${STATUS_TEXT[row.status] || row.status}</td>`;
   tr.addEventListener("click", () => { select(row.studyUid); openStudy(row.studyUid); });
   return tr;
+}
+
+/** What to show instead of finding chips when the AI's findings did not set the priority; "" when they did. */
+function aiStatusHtml(row) {
+  switch (row.businessStatus) {
+    case "scored": return "";
+    case "unreliable":
+      return `<span class="notscored unreliable">AI unreliable: ${escape((row.reason || "").replace(/^unreliable: /, ""))}</span>`;
+    case "suspended":
+      return `<span class="notscored suspended">${escape(row.reason || "AI triage suspended")}</span>`;
+    default:
+      return `<span class="notscored">not scored: ${escape((row.reason || "").replace(/^not scored: /, ""))}</span>`;
+  }
 }
 
 function chipHtml(chip) {
@@ -259,11 +271,14 @@ async function loadStudy(uid, withImage) {
     $("preview").src = `/api/studies/${encodeURIComponent(uid)}/preview.png`;
   }
   const body = $("findings").tBodies[0];
-  body.replaceChildren(...(row.businessStatus === "scored" ? row.chips : []).map((chip) => {
+  const scoresShown = ["scored", "unreliable", "suspended"].includes(row.businessStatus);
+  const unreliable = row.businessStatus === "unreliable";
+  body.replaceChildren(...(scoresShown ? row.chips : []).map((chip) => {
     const tr = document.createElement("tr");
+    const result = unreliable ? "Indeterminate" : chip.positive ? "Positive" : "Negative";
     tr.innerHTML = `<td>${escape(chip.display)}</td><td>${(chip.probability * 100).toFixed(1)}%</td>
       <td>${chip.threshold == null ? "none" : (chip.threshold * 100).toFixed(1) + "%"}</td>
-      <td class="${chip.positive ? "pos" : ""}">${chip.positive ? "Positive" : "Negative"}</td>
+      <td class="${chip.positive && !unreliable ? "pos" : ""}">${result}</td>
       <td><button type="button" data-agree="true" aria-pressed="false">Agree</button>
           <button type="button" data-agree="false" aria-pressed="false">Disagree</button></td>`;
     for (const button of tr.querySelectorAll("button")) {
@@ -274,9 +289,13 @@ async function loadStudy(uid, withImage) {
     }
     return tr;
   }));
+  const model = `Model ${detail.modelId} ${detail.modelVersion} on ${detail.device}.`;
   $("model").textContent = row.businessStatus === "scored"
-    ? `Model ${detail.modelId} ${detail.modelVersion} on ${detail.device}. Synthetic reference model: not for clinical use unless your site replaced it.`
-    : `Not scored: ${row.reason}`;
+    ? `${model} Synthetic reference model: not for clinical use unless your site replaced it.`
+    : unreliable ? `${model} AI unreliable for this image (${(row.reason || "").replace(/^unreliable: /, "")}):`
+        + " the findings are indeterminate and did not set the priority."
+    : row.businessStatus === "suspended" ? `${model} ${row.reason}: the findings did not set the priority.`
+    : `Not scored: ${(row.reason || "").replace(/^not scored: /, "")}`;
   const t = detail.timeline;
   $("timeline").innerHTML = [["Received", t.received], ["Scored", t.scored], ["Opened", t.opened], ["Reviewed", t.reviewed]]
     .map(([label, time]) => `<li>${label}: <span>${time ? formatTime(time) : "—"}</span></li>`).join("");

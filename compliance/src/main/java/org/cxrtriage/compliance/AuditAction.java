@@ -18,6 +18,8 @@ public enum AuditAction {
     TRIAGE_SCORED("triage.scored", EventClass.PATIENT_RECORD, null, 'C'),
     TRIAGE_NOT_SCORED("triage.not-scored", EventClass.PATIENT_RECORD, null, 'C'),
     TRIAGE_FAILED("triage.failed", EventClass.PATIENT_RECORD, null, 'C'),
+    TRIAGE_UNRELIABLE("triage.unreliable", EventClass.PATIENT_RECORD, null, 'C'),
+    TRIAGE_SUSPENDED("triage.suspended", EventClass.PATIENT_RECORD, null, 'C'),
     LOGIN("login", EventClass.USER_AUTHENTICATION, Subtype.LOGIN, 'E'),
     LOGIN_FAILED("login.failed", EventClass.USER_AUTHENTICATION, Subtype.LOGIN, 'E'),
     LOGIN_BLOCKED("login.blocked", EventClass.SECURITY_ALERT, null, 'E'),

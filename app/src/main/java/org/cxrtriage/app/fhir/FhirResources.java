@@ -1,6 +1,7 @@
 package org.cxrtriage.app.fhir;
 
 import org.cxrtriage.app.audit.References;
+import org.cxrtriage.app.worklist.BusinessStatus;
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.InstanceRow;
 import org.cxrtriage.app.worklist.PersonName;
@@ -55,10 +56,25 @@ final class FhirResources {
         return ModelDevice.id(modelId, sha256);
     }
 
+    /** "not scored: lateral view only", "unreliable: ...": the coded status in words, for people. */
+    static String businessText(BusinessStatus status, String reason) {
+        return switch (status) {
+            case SCORED -> "scored";
+            case NOT_SCORED -> "not scored: " + reason;
+            case ERROR -> "not scored: " + reason;
+            default -> reason == null ? status.display() : reason;
+        };
+    }
+
     static Patient patient(StudyRow study) {
         Patient patient = new Patient();
         patient.setId(study.patientKey());
-        patient.addIdentifier().setSystem(PATIENT_ID_SYSTEM).setValue(study.patientId());
+        if (study.patientId() != null) {
+            Identifier identifier = patient.addIdentifier().setSystem(PATIENT_ID_SYSTEM).setValue(study.patientId());
+            if (study.issuerOfPatientId() != null) {
+                identifier.getAssigner().setDisplay(study.issuerOfPatientId());
+            }
+        }
         PersonName.parse(study.patientName()).groups().stream().findFirst().ifPresent(group -> {
             HumanName name = patient.addName().setFamily(group.family());
             for (String given : new String[] {group.given(), group.middle()}) {
@@ -88,7 +104,9 @@ final class FhirResources {
             Identifier accession = resource.addIdentifier().setValue(study.accession());
             accession.getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0203").setCode("ACSN");
         }
-        resource.setSubject(new Reference(References.patient(study.patientKey())));
+        if (study.patientKey() != null) {
+            resource.setSubject(new Reference(References.patient(study.patientKey())));
+        }
         if (study.started() != null) {
             resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant())));
         }
@@ -122,20 +140,26 @@ final class FhirResources {
         task.setIntent(Task.TaskIntent.ORDER);
         task.setPriority(Task.TaskPriority.fromCode(row.priority()));
         task.getCode().setText("Review chest radiograph (AI-prioritised)");
-        task.setDescription(row.critical() ? "AI flagged a critical finding" : "AI found no critical finding above its operating point");
+        BusinessStatus status = BusinessStatus.of(row.businessStatus());
+        if (status.aiDecides()) {
+            task.setDescription(row.critical() ? "AI flagged a critical finding"
+                    : "AI found no critical finding above its operating point");
+        }
         task.setFocus(new Reference(References.imagingStudy(row.studyUid())));
         if (patientKey != null) {
             task.setFor(new Reference(References.patient(patientKey)));
         }
-        String business = "scored".equals(row.businessStatus()) ? "scored" : "not scored: " + row.reason();
-        task.setBusinessStatus(new CodeableConcept().setText(business));
-        task.addExtension(TRIAGE_SCORE_URL, new DecimalType(row.triageScore()));
+        task.setBusinessStatus(new CodeableConcept(new Coding(BusinessStatus.SYSTEM, status.code(), status.display()))
+                .setText(businessText(status, row.reason())));
+        if (status.aiDecides()) {
+            task.addExtension(TRIAGE_SCORE_URL, new DecimalType(row.triageScore()));
+        }
         if (row.owner() != null) {
             task.setOwner(new Reference().setDisplay(row.owner()));
         }
         task.setAuthoredOn(Date.from(row.authoredOn().toInstant()));
         task.setLastModified(Date.from(row.lastModified().toInstant()));
-        if (row.currentResultId() != null && "scored".equals(row.businessStatus())) {
+        if (row.currentResultId() != null && status.scoresShown()) {
             task.addOutput().setType(new CodeableConcept().setText("AI triage report"))
                     .setValue(new Reference(References.diagnosticReport(row.currentResultId())));
         }
@@ -156,9 +180,12 @@ final class FhirResources {
         observation.setEffective(new DateTimeType(Date.from(result.createdAt().toInstant())));
         observation.setValue(new Quantity().setValue(finding.probability()).setSystem("http://unitsofmeasure.org")
                 .setCode("1").setUnit("probability"));
-        String positive = finding.threshold() == null ? null : finding.positive() ? "POS" : "NEG";
-        if (positive != null) {
-            observation.addInterpretation().addCoding().setSystem(INTERPRETATION).setCode(positive)
+        if (result.unreliable()) {
+            observation.addInterpretation().addCoding().setSystem(INTERPRETATION).setCode("IND").setDisplay("Indeterminate");
+            observation.addNote().setText("AI unreliable for this image: " + result.reliabilityReason()
+                    + ". The probability is shown for completeness and did not set the worklist priority.");
+        } else if (finding.threshold() != null) {
+            observation.addInterpretation().addCoding().setSystem(INTERPRETATION).setCode(finding.positive() ? "POS" : "NEG")
                     .setDisplay(finding.positive() ? "Positive" : "Negative");
             observation.addNote().setText(String.format("Positive at or above the operating point %.3f (calibration %s).",
                     finding.threshold(), finding.calibrationVersion()));

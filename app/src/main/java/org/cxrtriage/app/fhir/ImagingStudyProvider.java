@@ -39,7 +39,7 @@ public final class ImagingStudyProvider implements IResourceProvider {
     @Read
     public ImagingStudy read(@IdParam IdType id) {
         try {
-            StudyRow study = queries.study(id.getIdPart()).filter(s -> s.patientId() != null)
+            StudyRow study = queries.study(id.getIdPart())
                     .orElseThrow(() -> FhirErrors.notFound("ImagingStudy", id));
             return FhirResources.imagingStudy(study, queries.instances(study.uid()));
         } catch (SQLException e) {

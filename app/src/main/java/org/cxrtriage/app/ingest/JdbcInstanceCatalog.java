@@ -4,6 +4,7 @@ import org.cxrtriage.compliance.AuditAction;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.app.patient.PatientIdentity;
 import org.cxrtriage.dicom.store.InstanceCatalog;
 import org.cxrtriage.dicom.store.InstanceKind;
 import org.cxrtriage.dicom.store.Receipt;

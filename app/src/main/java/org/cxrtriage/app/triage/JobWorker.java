@@ -117,14 +117,20 @@ public final class JobWorker {
             return null;
         });
         Outcome decided = outcome.active();
-        audit.system(decided.scored() ? AuditAction.TRIAGE_SCORED : AuditAction.TRIAGE_NOT_SCORED, job.studyInstanceUid(),
+        AuditAction action = switch (decided.status()) {
+            case SCORED -> AuditAction.TRIAGE_SCORED;
+            case UNRELIABLE -> AuditAction.TRIAGE_UNRELIABLE;
+            case SUSPENDED -> AuditAction.TRIAGE_SUSPENDED;
+            default -> AuditAction.TRIAGE_NOT_SCORED;
+        };
+        audit.system(action, job.studyInstanceUid(),
                 List.of("Task/" + job.studyInstanceUid(), ModelDevice.reference(outcome.activeModel())), true,
                 "revision " + job.studyRevision() + ", priority " + decided.decision().priority().code()
-                        + decided.notScoredReason().map(reason -> ", not scored: " + reason).orElse("")
+                        + decided.reason().map(reason -> ", " + (decided.scored() ? "" : "not scored: ") + reason).orElse("")
                         + ", model " + ModelDevice.describe(outcome.activeModel()));
         log.info("study {} revision {} triaged: {} (score {}, {}, model {})", job.studyInstanceUid(), job.studyRevision(),
                 decided.decision().priority().code(), String.format("%.3f", decided.decision().score()),
-                decided.scored() ? "scored" : "not scored: " + decided.notScoredReason().orElse(""),
+                decided.status().code() + decided.reason().map(reason -> ": " + reason).orElse(""),
                 outcome.activeModel().id() + " " + outcome.activeModel().version());
     }
 

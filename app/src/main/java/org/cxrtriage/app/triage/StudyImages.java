@@ -7,6 +7,7 @@ import org.cxrtriage.dicom.image.PixelDecoder;
 import org.cxrtriage.dicom.image.UndecodableImageException;
 import org.cxrtriage.dicom.qc.QcVerdict;
 import org.cxrtriage.dicom.qc.QualityCheck;
+import org.cxrtriage.models.preprocess.PreparedImage;
 import org.cxrtriage.models.preprocess.Preprocessor;
 
 import java.nio.file.Path;
@@ -84,5 +85,11 @@ public final class StudyImages {
     public static float[] input(DecodedImage image, Preprocessor preprocessor) {
         Optional<double[]> voi = image.window().map(w -> new double[] {w.center(), w.width()});
         return preprocessor.apply(image.firstFrame(), image.width(), image.height(), voi);
+    }
+
+    /** The decoded image preprocessed for one model, with the image's facts (intensity, geometry) measured on the way. */
+    public static PreparedImage prepare(DecodedImage image, InstanceMetadata header, Preprocessor preprocessor) {
+        Optional<double[]> voi = image.window().map(w -> new double[] {w.center(), w.width()});
+        return preprocessor.prepare(image.firstFrame(), image.width(), image.height(), voi, header.pixelSpacingMm());
     }
 }

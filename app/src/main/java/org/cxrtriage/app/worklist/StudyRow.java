@@ -8,7 +8,8 @@ import java.time.OffsetDateTime;
  *
  * @param patientKey the keyed hash that names the study's Patient (FHIR Patient id); null until known
  */
-public record StudyRow(String uid, String patientId, String patientKey, String patientName, String patientSex,
+public record StudyRow(String uid, String patientId, String issuerOfPatientId, String patientKey, String patientName,
+                       String patientSex,
                        LocalDate birthDate, Integer ageYears, String accession, OffsetDateTime started, String description,
                        String modality, String institution, int instanceCount, OffsetDateTime firstReceived) {
 }

@@ -24,14 +24,15 @@ import java.util.Optional;
 public final class WorklistQueries {
 
     private static final String STUDY_COLUMNS = """
-            study_instance_uid, patient_id, patient_key, patient_name, patient_sex, patient_birth_date, patient_age_years,
-            accession_number, study_started, description, modality, institution, instance_count, first_received_at""";
+            study_instance_uid, patient_id, issuer_of_patient_id, patient_key, patient_name, patient_sex, patient_birth_date,
+            patient_age_years, accession_number, study_started, description, modality, institution, instance_count,
+            first_received_at""";
     private static final String TASK_COLUMNS = """
             study_instance_uid, status, priority, triage_score, aged_score, critical, business_status, reason,
             current_result_id, owner, authored_on, last_modified""";
     private static final String RESULT_COLUMNS = """
             id, study_instance_uid, study_revision, status, reason, shadow, model_id, model_version, model_sha256, device,
-            sop_instance_uid, triage_score, critical, superseded_by, created_at""";
+            sop_instance_uid, triage_score, critical, superseded_by, created_at, reliable, reliability_reason""";
     private static final String FINDING_COLUMNS = """
             id, result_id, finding_key, display, code_system, code, probability, threshold, positive, critical,
             calibration_version""";
@@ -50,7 +51,7 @@ public final class WorklistQueries {
 
     /** Studies whose details are known (a worker has read them), oldest first. */
     public List<StudyRow> studies(StudySearch search) throws SQLException {
-        StringBuilder where = new StringBuilder(" WHERE patient_id IS NOT NULL");
+        StringBuilder where = new StringBuilder(" WHERE patient_key IS NOT NULL");
         List<Object> parameters = new ArrayList<>();
         search.identifier().ifPresent(identifier -> {
             where.append(" AND (study_instance_uid = ? OR accession_number = ?)");
@@ -267,9 +268,10 @@ public final class WorklistQueries {
     private static StudyRow study(ResultSet row, int first) throws SQLException {
         int c = first;
         return new StudyRow(row.getString(c), row.getString(c + 1), row.getString(c + 2), row.getString(c + 3),
-                row.getString(c + 4), row.getObject(c + 5, LocalDate.class), row.getObject(c + 6, Integer.class),
-                row.getString(c + 7), row.getObject(c + 8, OffsetDateTime.class), row.getString(c + 9), row.getString(c + 10),
-                row.getString(c + 11), row.getInt(c + 12), row.getObject(c + 13, OffsetDateTime.class));
+                row.getString(c + 4), row.getString(c + 5), row.getObject(c + 6, LocalDate.class),
+                row.getObject(c + 7, Integer.class), row.getString(c + 8), row.getObject(c + 9, OffsetDateTime.class),
+                row.getString(c + 10), row.getString(c + 11), row.getString(c + 12), row.getInt(c + 13),
+                row.getObject(c + 14, OffsetDateTime.class));
     }
 
     private static TaskRow task(ResultSet row) throws SQLException {
@@ -281,7 +283,8 @@ public final class WorklistQueries {
     private static ResultRow result(ResultSet row) throws SQLException {
         return new ResultRow(row.getLong(1), row.getString(2), row.getInt(3), row.getString(4), row.getString(5),
                 row.getBoolean(6), row.getString(7), row.getString(8), row.getString(9), row.getString(10), row.getString(11),
-                row.getDouble(12), row.getBoolean(13), row.getObject(14, Long.class), row.getObject(15, OffsetDateTime.class));
+                row.getDouble(12), row.getBoolean(13), row.getObject(14, Long.class), row.getObject(15, OffsetDateTime.class),
+                row.getObject(16, Boolean.class), row.getString(17));
     }
 
     private static FindingRow finding(ResultSet row) throws SQLException {

@@ -68,7 +68,7 @@ class ModuleBoundariesTest {
                 .layer("Retention").definedBy("org.cxrtriage.app.retention..")
                 .layer("Worklist").definedBy("org.cxrtriage.app.worklist..")
                 .layer("Foundation").definedBy("org.cxrtriage.app.audit..", "org.cxrtriage.app.config..",
-                        "org.cxrtriage.app.db..")
+                        "org.cxrtriage.app.db..", "org.cxrtriage.app.patient..")
                 .whereLayer("Adapters").mayNotBeAccessedByAnyLayer()
                 .whereLayer("Security").mayOnlyBeAccessedByLayers("Adapters")
                 .whereLayer("Ingest").mayOnlyBeAccessedByLayers("Adapters")

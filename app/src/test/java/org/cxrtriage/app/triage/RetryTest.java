@@ -55,7 +55,7 @@ class RetryTest {
 
             List<Object> item = server.query("SELECT business_status, reason FROM worklist_item WHERE study_instance_uid = ?",
                     study.studyInstanceUid()).get(0);
-            assertEquals("not-scored", item.get(0));
+            assertEquals("error", item.get(0), "coded: not scored because triage failed");
             // The database's own message is not repeated (it can quote patient data); its SQLState is.
             assertEquals("error: database error (SQLState P0001)", item.get(1));
             List<Object> job = server.query("SELECT status, attempts FROM triage_job WHERE study_instance_uid = ?",

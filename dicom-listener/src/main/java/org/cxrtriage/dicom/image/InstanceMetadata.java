@@ -11,6 +11,9 @@ import java.util.Optional;
  * @param ageYears     from Patient's Age, or from Birth Date and Study Date; empty when unknown
  * @param viewPosition ViewPosition as sent (PA, AP, LL, RL, ...), empty string when absent
  * @param requestedPriority Requested Procedure Priority (STAT, HIGH, ROUTINE, MEDIUM, LOW) if sent
+ * @param timezoneOffset    Timezone Offset From UTC (0008,0201), the zone of the study's dates and times, if sent
+ * @param pixelSpacingMm    Pixel Spacing, else Imager Pixel Spacing (mm per pixel, rows); NaN when neither is sent
+ * @param hasPixelData      whether the object carries pixel data at all
  */
 public record InstanceMetadata(
         String sopClassUid,
@@ -36,5 +39,12 @@ public record InstanceMetadata(
         String institutionName,
         int rows,
         int columns,
-        String photometricInterpretation) {
+        String photometricInterpretation,
+        String issuerOfPatientId,
+        Optional<java.time.ZoneOffset> timezoneOffset,
+        String manufacturer,
+        String manufacturerModelName,
+        int bitsStored,
+        double pixelSpacingMm,
+        boolean hasPixelData) {
 }

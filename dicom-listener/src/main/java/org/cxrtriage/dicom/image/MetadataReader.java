@@ -71,7 +71,15 @@ public final class MetadataReader {
                 text(list, TagFromName.InstitutionName),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Rows, 0),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.Columns, 0),
-                text(list, TagFromName.PhotometricInterpretation, SHORT));
+                text(list, TagFromName.PhotometricInterpretation, SHORT),
+                text(list, TagFromName.IssuerOfPatientID),
+                timezone(text(list, TagFromName.TimezoneOffsetFromUTC, SHORT)),
+                text(list, TagFromName.Manufacturer),
+                text(list, TagFromName.ManufacturerModelName),
+                Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 0),
+                pixelSpacing(list),
+                list.get(TagFromName.PixelData) != null || list.get(TagFromName.FloatPixelData) != null
+                        || list.get(TagFromName.DoubleFloatPixelData) != null);
     }
 
     private static Optional<String> requestedPriority(AttributeList list) {
@@ -87,6 +95,30 @@ public final class MetadataReader {
             }
         }
         return Optional.empty();
+    }
+
+    /** "+0100", "-0530": the offset of the study's local dates and times from UTC (PS3.3 C.12.1.1.8). */
+    static Optional<java.time.ZoneOffset> timezone(String value) {
+        if (!value.matches("[+-]\\d{4}")) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(java.time.ZoneOffset.ofHoursMinutes(Integer.parseInt(value.substring(0, 3)),
+                    Integer.parseInt(value.charAt(0) + value.substring(3, 5))));
+        } catch (java.time.DateTimeException e) {
+            return Optional.empty();
+        }
+    }
+
+    /** Pixel Spacing, else Imager Pixel Spacing, in mm (the row spacing); NaN when neither is usable. */
+    static double pixelSpacing(AttributeList list) {
+        for (AttributeTag tag : new AttributeTag[] {TagFromName.PixelSpacing, TagFromName.ImagerPixelSpacing}) {
+            double[] values = Attribute.getDoubleValues(list, tag);
+            if (values != null && values.length > 0 && values[0] > 0 && values[0] < 10) {
+                return values[0];
+            }
+        }
+        return Double.NaN;
     }
 
     static Optional<Integer> age(String patientAge) {

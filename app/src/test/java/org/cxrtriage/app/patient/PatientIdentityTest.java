@@ -1,4 +1,4 @@
-package org.cxrtriage.app.ingest;
+package org.cxrtriage.app.patient;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

@@ -1,4 +1,4 @@
-package org.cxrtriage.app.ingest;
+package org.cxrtriage.app.patient;
 
 import io.micronaut.context.annotation.Factory;
 import jakarta.inject.Singleton;

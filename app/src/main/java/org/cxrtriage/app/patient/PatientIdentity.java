@@ -1,4 +1,4 @@
-package org.cxrtriage.app.ingest;
+package org.cxrtriage.app.patient;
 
 import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
@@ -78,6 +78,20 @@ public final class PatientIdentity {
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException("every Java runtime has HmacSHA256", e);
         }
+    }
+
+    /**
+     * The FHIR Patient id of a study's patient: "pat-" and 128 bits of the keyed identity hash, so
+     * the id reveals nothing (a 7-digit Patient ID cannot be recovered by trying them all without the
+     * site key). A study without a Patient ID gets a Patient of its own, keyed by its Study
+     * Instance UID: it is never merged with another study's patient.
+     */
+    public String patientKey(String issuerOfPatientId, String patientId, String studyInstanceUid) {
+        String identity = hash(issuerOfPatientId, patientId);
+        if (identity == null) {
+            identity = hash("cxr-triage:study-without-patient-id", studyInstanceUid);
+        }
+        return "pat-" + identity.substring(0, 32);
     }
 
     private static void create(Path file) throws IOException {
