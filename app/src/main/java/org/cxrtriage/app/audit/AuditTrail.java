@@ -3,6 +3,7 @@ package org.cxrtriage.app.audit;
 import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.config.OwnerOnlyFiles;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.compliance.chain.AuditEntry;
 import org.cxrtriage.compliance.chain.AuditLog;
@@ -17,12 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -143,9 +146,9 @@ public final class AuditTrail {
                         + " run ./cxr-triage audit verify", head.sequence(), lastWrittenHead);
                 return;
             }
-            Files.createDirectories(headFile.getParent());
-            try (FileChannel out = FileChannel.open(headFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE)) {
+            OwnerOnlyFiles.directory(headFile.getParent());
+            try (FileChannel out = FileChannel.open(headFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 out.write(java.nio.ByteBuffer.wrap((head.sequence() + " " + head.hash() + " " + Instant.now() + "\n")
                         .getBytes(StandardCharsets.US_ASCII)));
                 out.force(true);

@@ -33,12 +33,12 @@ public final class DicomListener implements AutoCloseable {
     private final StoreScp scp;
     private final StoreScp tlsScp;
 
-    public DicomListener(DicomConfig dicom, DicomTlsConfig tls, StorageConfig storage, JdbcInstanceCatalog catalog,
+    public DicomListener(DicomConfig dicom, DicomTlsConfig tls, StudySpool spool, JdbcInstanceCatalog catalog,
                          AuditTrail audit) {
         // Read before anything listens, so a wrong TLS setting does not leave the plain port open.
         Optional<TlsSettings> tlsSettings = tls.toTlsSettings();
+        this.spool = spool;
         try {
-            this.spool = new StudySpool(storage.spoolDir(), storage.quarantineDir(), storage.minFreeBytes());
             int leftovers = spool.clearIncoming();
             if (leftovers > 0) {
                 log.info("removed {} partial instance file(s) left by an earlier stop; none had been acknowledged",

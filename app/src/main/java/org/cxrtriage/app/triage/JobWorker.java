@@ -5,7 +5,7 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.audit.ModelDevice;
-import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.dicom.store.StudySpool;
 import org.cxrtriage.app.config.WorkerConfig;
 import org.cxrtriage.models.registry.ModelRegistry;
 import org.slf4j.Logger;
@@ -42,7 +42,7 @@ public final class JobWorker {
     private final TriageResults results;
     private final ModelRegistry models;
     private final AuditTrail audit;
-    private final StorageConfig storage;
+    private final StudySpool spool;
     private final StepTimer steps;
     private final WorkerConfig config;
     private final String owner;
@@ -52,13 +52,13 @@ public final class JobWorker {
     private volatile boolean running = true;
 
     public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageResults results, ModelRegistry models, AuditTrail audit,
-                     StorageConfig storage, StepTimer steps, WorkerConfig config) {
+                     StudySpool spool, StepTimer steps, WorkerConfig config) {
         this.queue = queue;
         this.pipeline = pipeline;
         this.results = results;
         this.models = models;
         this.audit = audit;
-        this.storage = storage;
+        this.spool = spool;
         this.steps = steps;
         this.config = config;
         this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -109,7 +109,7 @@ public final class JobWorker {
 
     private void triage(TriageJob job) throws Exception {
         List<Path> files = steps.time("load", () -> results.studyFiles(job.studyInstanceUid()).stream()
-                .map(storage.dataDir()::resolve).toList());
+                .map(spool::resolve).toList());
         ModelRegistry.Snapshot snapshot = models.current();
         StudyOutcome outcome = pipeline.triage(files, snapshot);
         steps.time("persist", () -> {

@@ -15,8 +15,8 @@ import io.micronaut.http.annotation.Post;
 import io.micronaut.scheduling.TaskExecutors;
 import io.micronaut.scheduling.annotation.ExecuteOn;
 import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.dicom.store.StudySpool;
 import org.cxrtriage.app.audit.References;
-import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.app.security.AccessFilter;
 import org.cxrtriage.app.security.Authenticator;
 import org.cxrtriage.app.security.Authenticator.Outcome;
@@ -60,16 +60,16 @@ public final class WorklistController {
     private final WorklistQueries queries;
     private final WorklistActions actions;
     private final ShiftStatistics summary;
-    private final StorageConfig storage;
+    private final StudySpool spool;
     private final org.cxrtriage.app.audit.AuditTrail audit;
 
     public WorklistController(Authenticator authenticator, WorklistQueries queries, WorklistActions actions,
-                              ShiftStatistics summary, StorageConfig storage, AuditTrail audit) {
+                              ShiftStatistics summary, StudySpool spool, AuditTrail audit) {
         this.authenticator = authenticator;
         this.queries = queries;
         this.actions = actions;
         this.summary = summary;
-        this.storage = storage;
+        this.spool = spool;
         this.audit = audit;
     }
 
@@ -196,7 +196,7 @@ public final class WorklistController {
         if (path.isEmpty()) {
             return HttpResponse.notFound();
         }
-        java.nio.file.Path file = storage.dataDir().resolve(path.get());
+        java.nio.file.Path file = spool.resolve(path.get());
         if (!java.nio.file.Files.exists(file)) {
             // Deleted after the retention period; the worklist item and its scores remain.
             return HttpResponse.status(io.micronaut.http.HttpStatus.GONE);

@@ -17,6 +17,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +191,41 @@ class IngestTest {
     private List<Object> studyRow(String studyUid) throws Exception {
         List<Object> row = server.query("SELECT status, instance_count, revision FROM study WHERE study_instance_uid = ?", studyUid).get(0);
         return List.of(row.get(0), ((Number) row.get(1)).intValue(), ((Number) row.get(2)).intValue());
+    }
+
+    /**
+     * An installer's {@code mkdir} under umask 022 leaves the data directory world-readable: the
+     * server tightens it to 700, and what it writes itself (spooled images, study folders, keys,
+     * the audit head) is owner-only from creation, so no other account on the host reads patient data.
+     */
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void patientDataAtRestIsReadableByTheServersAccountOnly(Database database) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        start(database, Map.of());
+        PhantomSpec spec = phantom(PhantomIdentity.newStudy(), 12);
+        Dcmtk.SendResult sent = Dcmtk.sendAsIs(server.dicomPort(), "CXRTRIAGE", "PACS", write(spec), Encoding.EXPLICIT_LITTLE_ENDIAN);
+        assertTrue(sent.stored(), sent.output());
+        Path head = data.resolve("audit").resolve("chain-head.log");
+        for (int waited = 0; !Files.exists(head) && waited < 150; waited++) {
+            Thread.sleep(100); // the head is written every 5 s
+        }
+
+        Path studyFolder = data.resolve("spool").resolve(spec.identity().studyInstanceUid());
+        assertEquals("rwx------", mode(data), "data directory");
+        assertEquals("rwx------", mode(data.resolve("spool")), "spool");
+        assertEquals("rwx------", mode(data.resolve("quarantine")), "quarantine");
+        assertEquals("rwx------", mode(studyFolder), "study folder");
+        assertEquals("rw-------", mode(studyFolder.resolve(spec.identity().sopInstanceUid() + ".dcm")), "spooled image");
+        assertEquals("rw-------", mode(data.resolve("patient-id.key")), "patient identity key");
+        assertEquals("rw-------", mode(data.resolve("session.key")), "session key");
+        assertEquals("rw-------", mode(data.resolve("audit").resolve("chain-head.log")), "audit chain head");
+    }
+
+    private static String mode(Path path) throws java.io.IOException {
+        assertTrue(Files.exists(path), path + " exists");
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
     }
 
     private List<Object> jobRow(String studyUid, int revision) throws Exception {

@@ -113,7 +113,7 @@ final class DimseMessageHandler extends CompositeResponseHandler {
         }
         instance.write(pdv.getValue());
         if (pdv.isLastFragment()) {
-            storeStatus = instance.complete();
+            storeStatus = store.finish(instance.complete());
             StoreRequest request = instance.request();
             response = CommandSet.cStoreResponse(request.sopClassUid(), request.sopInstanceUid(), messageId,
                     storeStatus.code(), storeStatus.comment());
