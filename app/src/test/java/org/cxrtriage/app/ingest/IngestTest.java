@@ -221,6 +221,10 @@ class IngestTest {
         assertEquals("rw-------", mode(data.resolve("patient-id.key")), "patient identity key");
         assertEquals("rw-------", mode(data.resolve("session.key")), "session key");
         assertEquals("rw-------", mode(data.resolve("audit").resolve("chain-head.log")), "audit chain head");
+        if (database == Database.H2) {
+            assertEquals("rwx------", mode(data.resolve("db")), "embedded database folder");
+            assertEquals("rw-------", mode(data.resolve("db").resolve("cxr-triage.mv.db")), "embedded database file");
+        }
     }
 
     private static String mode(Path path) throws java.io.IOException {
