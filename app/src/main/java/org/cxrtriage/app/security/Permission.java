@@ -12,6 +12,8 @@ public enum Permission {
     USER_ADMIN(false),
     /** Reloading and inspecting models. */
     MODEL_ADMIN(false),
+    /** The server's configuration warnings, such as DICOM accepting any caller (no patient data). */
+    SERVER_ADMIN(false),
     /** The Prometheus metrics endpoint (no patient data). */
     METRICS_READ(false);
 

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.ingest;
 
+import org.cxrtriage.app.security.Role;
 import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
@@ -15,6 +16,9 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -230,6 +234,58 @@ class IngestTest {
     private static String mode(Path path) throws java.io.IOException {
         assertTrue(Files.exists(path), path + " exists");
         return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    /**
+     * Attack 9b: with no allow-list any AE title adds studies. That stays possible for a first
+     * installation but is never silent: a guidance file on first start, a warning for administrators
+     * on /health and on the administration page with the callers seen so far (which is what the
+     * list should contain), and none of it once the list is set.
+     */
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void anEmptyAllowListIsShownToAdministratorsWithTheCallersSeen(Database database) throws Exception {
+        var startLog = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CallerAllowList.class);
+        startLog.start();
+        logger.addAppender(startLog);
+        try {
+            start(database, Map.of());
+        } finally {
+            logger.detachAppender(startLog);
+        }
+        assertTrue(startLog.list.stream().anyMatch(event -> event.getLevel() == ch.qos.logback.classic.Level.WARN
+                && event.getFormattedMessage().contains("TRIAGE_DICOM_ALLOWED_CALLERS is empty")), "a warning at start");
+        PhantomSpec spec = phantom(PhantomIdentity.newStudy(), 12);
+        assertTrue(Dcmtk.sendAsIs(server.dicomPort(), "CXRTRIAGE", "MODALITY7", write(spec), Encoding.EXPLICIT_LITTLE_ENDIAN).stored());
+
+        String guidance = Files.readString(server.dataDir().resolve("dicom-allowed-callers.txt"));
+        assertTrue(guidance.contains("TRIAGE_DICOM_ALLOWED_CALLERS="), guidance);
+        assertEquals("rw-------", mode(server.dataDir().resolve("dicom-allowed-callers.txt")));
+        HttpClient http = HttpClient.newHttpClient();
+        String adminHealth = http.send(server.as(Role.ADMIN, "/health").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(adminHealth.contains("\"allowedCallers\":\"any\""), adminHealth);
+        assertTrue(adminHealth.contains("TRIAGE_DICOM_ALLOWED_CALLERS is empty"), adminHealth);
+        String anonymousHealth = http.send(HttpRequest.newBuilder(server.uri("/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertFalse(anonymousHealth.contains("allowedCallers"), "the allow-list is for administrators: " + anonymousHealth);
+        HttpResponse<String> warnings = http.send(server.as(Role.ADMIN, "/api/admin/warnings").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, warnings.statusCode(), warnings.body());
+        assertTrue(warnings.body().contains("\"setting\":\"TRIAGE_DICOM_ALLOWED_CALLERS\""), warnings.body());
+        assertTrue(warnings.body().contains("\"aeTitle\":\"MODALITY7\",\"instances\":1"), warnings.body());
+        assertEquals(403, http.send(server.as(Role.RADIOLOGIST, "/api/admin/warnings").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        server.close();
+
+        server = null;
+        Path data = dir.resolve("data2");
+        Map<String, Object> properties = new java.util.HashMap<>();
+        properties.put("triage.workers.count", 0);
+        properties.put("triage.dicom.allowed-callers", "PACS");
+        server = TriageServer.start(database, data, properties);
+        assertFalse(Files.exists(data.resolve("dicom-allowed-callers.txt")));
+        assertEquals("[]", http.send(server.as(Role.ADMIN, "/api/admin/warnings").build(), HttpResponse.BodyHandlers.ofString()).body());
+        String configured = http.send(server.as(Role.ADMIN, "/health").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(configured.contains("\"allowedCallers\":[\"PACS\"]"), configured);
     }
 
     private List<Object> jobRow(String studyUid, int revision) throws Exception {

@@ -104,6 +104,7 @@ class AccessMatrixTest {
                 new Call("POST", "/api/studies/" + study + "/review", "", U, O, F, F, F),
                 new Call("POST", "/api/findings/" + finding + "/feedback", "{\"agree\":true}", U, O, F, F, F),
                 new Call("GET", "/api/admin/users", null,    U, F, F, O, F),
+                new Call("GET", "/api/admin/warnings", null, U, F, F, O, F),
                 new Call("POST", "/api/admin/users/radiologist/enable", "", U, F, F, O, F),
                 // FHIR
                 new Call("GET", "/fhir/metadata", null,      O, O, O, O, O),
