@@ -76,12 +76,15 @@ public final class JobWorker {
     private void loop() {
         while (running && !Thread.currentThread().isInterrupted()) {
             try {
-                Optional<TriageJob> job = queue.claim(owner, config.lease(), Instant.now());
+                Optional<TriageJob> job = queue.claim(owner, config.lease(), Instant.now(), maxClaims());
                 if (job.isEmpty()) {
                     Thread.sleep(50);
                     continue;
                 }
-                run(job.get());
+                steps.timeJob(() -> {
+                    run(job.get());
+                    return null;
+                });
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) {
@@ -117,6 +120,7 @@ public final class JobWorker {
             return null;
         });
         Outcome decided = outcome.active();
+        steps.counted(decided.status().code(), decided.reason().orElse(""));
         AuditAction action = switch (decided.status()) {
             case SCORED -> AuditAction.TRIAGE_SCORED;
             case UNRELIABLE -> AuditAction.TRIAGE_UNRELIABLE;
@@ -149,7 +153,18 @@ public final class JobWorker {
         } catch (LeaseLostException e) {
             log.warn("{}; another node finished it", e.getMessage());
             return;
+        } catch (Exception e) {
+            if (job.attempts() >= maxClaims()) {
+                log.error("study {} revision {}: its failure record could not be stored after {} claims ({}); the job is"
+                        + " no longer claimed and /health reports it as stranded", job.studyInstanceUid(),
+                        job.studyRevision(), job.attempts(), SafeErrors.describe(e));
+            } else {
+                log.warn("study {} revision {}: could not store its failure record ({}); it is claimed again when its"
+                        + " lease ends", job.studyInstanceUid(), job.studyRevision(), SafeErrors.describe(e));
+            }
+            return;
         }
+        steps.counted("error", "");
         audit.system(AuditAction.TRIAGE_FAILED, job.studyInstanceUid(), List.of("Task/" + job.studyInstanceUid()), false,
                 "after " + job.attempts() + " attempts: " + error);
     }
@@ -188,6 +203,11 @@ public final class JobWorker {
                 threads.set(i, startWorker(i));
             }
         }
+    }
+
+    /** Claims of one job at most: its attempts, then a few to store its failure record. */
+    public int maxClaims() {
+        return config.maxAttempts() + JobQueue.FAILURE_RECORD_CLAIMS;
     }
 
     public synchronized WorkerState state() {
