@@ -112,6 +112,26 @@ class OperationsTest {
         assertEquals(List.of(), errors, "a 401 or 403 is audited, not an error of the server");
     }
 
+    /**
+     * A request refused before its route runs gets the same JSON error whatever the route returns
+     * (a record, an image, a list); the servlet engine used to encode it with the route's own writer
+     * and fail with a stack trace in the error log.
+     */
+    @Test
+    void refusalsAreJsonWhateverTheRouteReturns() throws Exception {
+        server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of());
+        HttpResponse<String> anonymous = http.send(HttpRequest.newBuilder(server.uri("/api/studies/1.2.3")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, anonymous.statusCode());
+        assertEquals("{\"error\":\"sign in first\"}", anonymous.body());
+        for (String path : List.of("/api/studies/1.2.3/preview.png", "/api/studies/1.2.3")) {
+            HttpResponse<String> admin = http.send(server.as(Role.ADMIN, path).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, admin.statusCode(), path);
+            assertEquals("application/json", admin.headers().firstValue("Content-Type").orElse(""), path);
+            assertEquals("{\"error\":\"the role ADMIN does not allow this (WORKLIST_READ)\"}", admin.body(), path);
+        }
+    }
+
     @Test
     void aJobThatCannotStoreEvenItsFailureIsCappedAndShownAsStranded() throws Exception {
         server = TriageServer.start(Database.POSTGRES, dir.resolve("data"),
