@@ -46,7 +46,7 @@ CREATE INDEX monitor_event_time ON monitor_event (occurred_at);
 
 -- Each UTC day's worst status and last evaluation: the drift history of the page and the report.
 CREATE TABLE monitor_day (
-    day                  DATE                     PRIMARY KEY,
+    utc_day              DATE                     PRIMARY KEY,
     worst_status         VARCHAR(8)               NOT NULL,
     evaluated_at         TIMESTAMP WITH TIME ZONE NOT NULL,
     evaluation           TEXT                     NOT NULL

@@ -14,6 +14,7 @@ import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Optional;
 
@@ -74,7 +75,8 @@ public final class MonitorState {
     public Row apply(Evaluation evaluation, String node, boolean suspends) throws SQLException {
         return sql.inTransaction(connection -> {
             Row before = lock(connection);
-            Instant at = Instant.parse(evaluation.evaluatedAt());
+            // The database keeps microseconds.
+            Instant at = Instant.parse(evaluation.evaluatedAt()).truncatedTo(ChronoUnit.MICROS);
             if (before.evaluatedAt().isPresent() && !at.isAfter(before.evaluatedAt().get())) {
                 return before;
             }
@@ -154,13 +156,13 @@ public final class MonitorState {
     /** The day's worst status so far and its last evaluation. */
     private static void recordDay(Connection connection, Instant at, MonitorStatus status, String evaluation) throws SQLException {
         LocalDate day = at.atOffset(ZoneOffset.UTC).toLocalDate();
-        Optional<MonitorStatus> worst = Sql.queryOne(connection, "SELECT worst_status FROM monitor_day WHERE day = ?",
+        Optional<MonitorStatus> worst = Sql.queryOne(connection, "SELECT worst_status FROM monitor_day WHERE utc_day = ?",
                 row -> MonitorStatus.of(row.getString(1)), day);
         if (worst.isPresent()) {
-            Sql.update(connection, "UPDATE monitor_day SET worst_status = ?, evaluated_at = ?, evaluation = ? WHERE day = ?",
+            Sql.update(connection, "UPDATE monitor_day SET worst_status = ?, evaluated_at = ?, evaluation = ? WHERE utc_day = ?",
                     worst.get().worse(status).code(), utc(at), evaluation, day);
         } else {
-            Sql.update(connection, "INSERT INTO monitor_day (day, worst_status, evaluated_at, evaluation) VALUES (?, ?, ?, ?)",
+            Sql.update(connection, "INSERT INTO monitor_day (utc_day, worst_status, evaluated_at, evaluation) VALUES (?, ?, ?, ?)",
                     day, status.code(), utc(at), evaluation);
         }
     }

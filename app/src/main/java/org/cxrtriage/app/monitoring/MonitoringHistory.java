@@ -92,7 +92,7 @@ public final class MonitoringHistory {
         }, start, end);
         Map<LocalDate, Evaluation> evaluations = new TreeMap<>();
         Map<LocalDate, String> worst = new TreeMap<>();
-        sql.query("SELECT day, worst_status, evaluation FROM monitor_day WHERE day >= ? AND day < ?", row -> {
+        sql.query("SELECT utc_day, worst_status, evaluation FROM monitor_day WHERE utc_day >= ? AND utc_day < ?", row -> {
             worst.put(date(row.getObject(1)), row.getString(2));
             evaluations.put(date(row.getObject(1)), Evaluation.fromJson(row.getString(3)));
             return null;

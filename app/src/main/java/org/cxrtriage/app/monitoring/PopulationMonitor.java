@@ -90,7 +90,7 @@ public final class PopulationMonitor {
         show(current);
         long newestResult = newest("triage_result");
         long newestFeedback = newest("finding_feedback");
-        Instant now = Instant.now();
+        Instant now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
         MonitorState.Row row = current.row();
         boolean due = newestResult > row.newestResultId() || newestFeedback > row.newestFeedbackId()
                 || row.evaluatedAt().map(at -> !at.plus(config.interval()).isAfter(now)).orElse(true);
