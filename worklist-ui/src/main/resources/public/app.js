@@ -55,6 +55,7 @@ async function start() {
       return;
     }
     $("own-password").hidden = true;
+    pollSuspension();
     if (!may("WORKLIST_READ")) {
       $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data.`;
       $("notice").hidden = false;
@@ -73,6 +74,18 @@ async function start() {
     // showLogin() has run
   }
 }
+
+// Monitoring's stop rule: every signed-in user sees a banner while AI triage is suspended.
+async function pollSuspension() {
+  const response = await fetch("/api/monitoring/banner", { credentials: "same-origin",
+    headers: { "X-Requested-With": "cxr-triage" } }).catch(() => null);
+  if (response && response.ok) {
+    const { suspended, reason } = await response.json();
+    $("ai-suspended").hidden = !suspended;
+    $("ai-suspended").textContent = suspended ? `AI triage suspended: ${reason}. Findings are shown but do not raise priority.` : "";
+  }
+}
+setInterval(pollSuspension, 15000);
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
