@@ -18,6 +18,7 @@ import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.Select;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 import java.io.File;
@@ -89,7 +90,7 @@ class MonitoringPageTest {
         }
         assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", files).allSucceeded(8));
         server.awaitCount(8, "SELECT COUNT(*) FROM worklist_item");
-        giveFeedbackWithReasons();
+        List<Long> given = giveFeedbackWithReasons();
         server.awaitCount(1, "SELECT COUNT(*) FROM monitor_status WHERE status = 'alarm'"
                 + " AND newest_feedback_id >= (SELECT MAX(id) FROM finding_feedback)");
 
@@ -99,6 +100,8 @@ class MonitoringPageTest {
         wait.until(d -> d.findElement(By.id("ai-suspended")).isDisplayed());
         assertTrue(browser.findElement(By.id("ai-suspended")).getText().startsWith("AI triage suspended: monitoring alarm"));
         screenshot("monitoring-1-worklist-banner");
+        disagreeInTheWorklistBecauseOfAPoorImage(given, wait);
+        server.awaitCount(1, "SELECT COUNT(*) FROM monitor_status WHERE newest_feedback_id >= (SELECT MAX(id) FROM finding_feedback)");
         browser.get(base + "/monitoring.html");
         wait.until(d -> d.findElement(By.id("monitor-notice")).isDisplayed());
         assertTrue(browser.findElement(By.id("monitor-notice")).getText().contains("does not include monitoring"));
@@ -118,7 +121,8 @@ class MonitoringPageTest {
         assertFalse(browser.findElement(By.cssSelector("#signals tr[data-signal='unreliableRate']")).getText().isEmpty());
         assertTrue(browser.findElements(By.cssSelector("#subgroups tbody tr")).size() >= 5);
         String performance = browser.findElement(By.id("performance")).getText();
-        assertTrue(performance.contains("false-positive 1") && performance.contains("missed-finding 1"), performance);
+        assertTrue(performance.contains("false-positive 1") && performance.contains("missed-finding 1")
+                && performance.contains("poor-image 1"), performance);
         JavascriptExecutor script = browser;
         assertEquals(0L, script.executeScript("return document.querySelectorAll('[style]').length"),
                 "no inline style: the CSP would refuse it");
@@ -144,8 +148,27 @@ class MonitoringPageTest {
         assertTrue(browser.findElement(By.id("acknowledgement")).getText().contains("removed"));
     }
 
+    /**
+     * In the worklist, a radiologist opens the top study, picks "poor image" beside Disagree on a finding that has no
+     * feedback yet, and disagrees: the reason is stored with the disagreement.
+     */
+    private void disagreeInTheWorklistBecauseOfAPoorImage(List<Long> given, WebDriverWait wait) throws Exception {
+        browser.findElement(By.cssSelector("#rows tbody tr")).click();
+        wait.until(d -> d.findElement(By.id("study")).isDisplayed() && !d.findElements(By.cssSelector("#findings tbody tr")).isEmpty());
+        WebElement finding = browser.findElements(By.cssSelector("#findings tbody tr")).stream()
+                .filter(tr -> !given.contains(Long.parseLong(tr.getAttribute("data-finding")))).findFirst().orElseThrow();
+        long id = Long.parseLong(finding.getAttribute("data-finding"));
+        new Select(finding.findElement(By.cssSelector("select.disagree-reason"))).selectByValue("poor-image");
+        assertEquals(0, server.count("SELECT COUNT(*) FROM finding_feedback WHERE finding_result_id = " + id),
+                "choosing a reason alone sends nothing");
+        finding.findElement(By.cssSelector("button[data-agree='false']")).click();
+        wait.until(d -> "true".equals(finding.findElement(By.cssSelector("button[data-agree='false']")).getAttribute("aria-pressed")));
+        assertEquals(List.of(List.of(false, "poor-image")), server.query(
+                "SELECT agree, reason FROM finding_feedback WHERE finding_result_id = " + id));
+    }
+
     /** A radiologist's feedback over the web API: agreement, disagreements with and without a reason, and refusals. */
-    private void giveFeedbackWithReasons() throws Exception {
+    private List<Long> giveFeedbackWithReasons() throws Exception {
         List<Long> findings = server.query("SELECT f.id FROM finding_result f JOIN triage_result r ON r.id = f.result_id"
                 + " WHERE r.shadow = FALSE ORDER BY f.id").stream().map(row -> ((Number) row.get(0)).longValue()).toList();
         assertEquals(200, feedback(findings.get(0), "{\"agree\":true}").statusCode());
@@ -161,6 +184,7 @@ class MonitoringPageTest {
         assertEquals(List.of(List.of("false-positive"), List.of("missed-finding")), server.query(
                 "SELECT reason FROM finding_feedback WHERE reason IS NOT NULL ORDER BY id"));
         assertEquals(4, server.count("SELECT COUNT(*) FROM finding_feedback"));
+        return findings.subList(0, 4);
     }
 
     private HttpResponse<String> feedback(long finding, String json) throws Exception {
