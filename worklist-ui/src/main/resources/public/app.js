@@ -56,6 +56,7 @@ async function start() {
     }
     $("own-password").hidden = true;
     pollSuspension();
+    $("monitoring-nav").hidden = !may("MONITORING_READ");
     if (!may("WORKLIST_READ")) {
       $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data.`;
       $("notice").hidden = false;

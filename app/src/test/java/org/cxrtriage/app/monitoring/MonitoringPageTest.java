@@ -102,6 +102,7 @@ class MonitoringPageTest {
         screenshot("monitoring-1-worklist-banner");
         disagreeInTheWorklistBecauseOfAPoorImage(given, wait);
         server.awaitCount(1, "SELECT COUNT(*) FROM monitor_status WHERE newest_feedback_id >= (SELECT MAX(id) FROM finding_feedback)");
+        assertFalse(browser.findElement(By.id("monitoring-nav")).isDisplayed(), "no monitoring link for a radiologist");
         browser.get(base + "/monitoring.html");
         wait.until(d -> d.findElement(By.id("monitor-notice")).isDisplayed());
         assertTrue(browser.findElement(By.id("monitor-notice")).getText().contains("does not include monitoring"));
@@ -142,7 +143,8 @@ class MonitoringPageTest {
 
         browser.manage().deleteAllCookies();
         signIn(base, Role.COMPLIANCE, wait);
-        browser.get(base + "/monitoring.html");
+        wait.until(d -> d.findElement(By.id("monitoring-nav")).isDisplayed());
+        browser.findElement(By.id("monitoring-nav")).click();
         wait.until(d -> d.findElement(By.id("status-badge")).getText().equalsIgnoreCase("alarm"));
         assertFalse(browser.findElement(By.id("acknowledge-form")).isDisplayed(), "only administrators acknowledge");
         assertTrue(browser.findElement(By.id("acknowledgement")).getText().contains("removed"));
