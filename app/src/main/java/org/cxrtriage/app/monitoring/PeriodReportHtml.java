@@ -28,7 +28,9 @@ public final class PeriodReportHtml {
             stroke-width:1.5}svg .point{fill:#1f5fa8}svg .interval{stroke:#1f5fa8}svg .scored{fill:#2e9e5b}
             svg .unreliable{fill:#e58a2e}svg .suspended{fill:#b3261e}svg .not-scored{fill:#8a929c}svg .error{fill:#6b2f8f}
             svg .status-ok{fill:#2e9e5b}svg .status-warning{fill:#e5b52e}svg .status-alarm{fill:#b3261e}
-            .key span{margin-right:1rem}.note{background:#f4f6f9;padding:.5rem .8rem;border-left:3px solid #8a929c}
+            .key span{margin-right:1rem}.key span::before{content:"\\25A0  "}.key-scored::before{color:#2e9e5b}
+            .key-unreliable::before{color:#e58a2e}.key-suspended::before{color:#b3261e}.key-not-scored::before{color:#8a929c}
+            .key-error::before{color:#6b2f8f}.note{background:#f4f6f9;padding:.5rem .8rem;border-left:3px solid #8a929c}
             """;
 
     private final StringBuilder html = new StringBuilder();
@@ -101,7 +103,7 @@ public final class PeriodReportHtml {
         List<List<SvgChart.Segment>> stacks = r.history().days().stream().map(d -> ROUTES.stream()
                 .map(route -> new SvgChart.Segment(route, d.routing().getOrDefault(route, 0L))).toList()).toList();
         figure("Studies per day by route", SvgChart.bars("Studies per day by route", days, stacks));
-        html.append("<p class=\"key\">").append(ROUTES.stream().map(route -> "<span>" + route + "</span>").collect(Collectors.joining()))
+        html.append("<p class=\"key\">").append(ROUTES.stream().map(route -> "<span class=\"key-" + route + "\">" + route + "</span>").collect(Collectors.joining()))
                 .append(" (bottom to top)</p>");
     }
 
