@@ -55,6 +55,8 @@ async function start() {
       return;
     }
     $("own-password").hidden = true;
+    pollSuspension();
+    $("monitoring-nav").hidden = !may("MONITORING_READ");
     if (!may("WORKLIST_READ")) {
       $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data.`;
       $("notice").hidden = false;
@@ -73,6 +75,18 @@ async function start() {
     // showLogin() has run
   }
 }
+
+// Monitoring's stop rule: every signed-in user sees a banner while AI triage is suspended.
+async function pollSuspension() {
+  const response = await fetch("/api/monitoring/banner", { credentials: "same-origin",
+    headers: { "X-Requested-With": "cxr-triage" } }).catch(() => null);
+  if (response && response.ok) {
+    const { suspended, reason } = await response.json();
+    $("ai-suspended").hidden = !suspended;
+    $("ai-suspended").textContent = suspended ? `AI triage suspended: ${reason}. Findings are shown but do not raise priority.` : "";
+  }
+}
+setInterval(pollSuspension, 15000);
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -258,6 +272,11 @@ async function openStudy(uid) {
   refresh(false);
 }
 
+// The reasons a radiologist may give with Disagree (the server's FeedbackReason codes); monitoring counts them.
+const DISAGREE_REASONS = `<option value="">reason (optional)</option><option value="missed-finding">missed finding</option>
+  <option value="false-positive">false positive</option><option value="poor-image">poor image</option>
+  <option value="other">other</option>`;
+
 async function loadStudy(uid, withImage) {
   const response = await api(`/studies/${encodeURIComponent(uid)}`);
   if (!response.ok) return;
@@ -275,18 +294,31 @@ async function loadStudy(uid, withImage) {
   const unreliable = row.businessStatus === "unreliable";
   body.replaceChildren(...(scoresShown ? row.chips : []).map((chip) => {
     const tr = document.createElement("tr");
+    tr.dataset.finding = chip.id;
     const result = unreliable ? "Indeterminate" : chip.positive ? "Positive" : "Negative";
     tr.innerHTML = `<td>${escape(chip.display)}</td><td>${(chip.probability * 100).toFixed(1)}%</td>
       <td>${chip.threshold == null ? "none" : (chip.threshold * 100).toFixed(1) + "%"}</td>
       <td class="${chip.positive && !unreliable ? "pos" : ""}">${result}</td>
       <td><button type="button" data-agree="true" aria-pressed="false">Agree</button>
-          <button type="button" data-agree="false" aria-pressed="false">Disagree</button></td>`;
+          <button type="button" data-agree="false" aria-pressed="false">Disagree</button>
+          <select class="disagree-reason" aria-label="Why you disagree with ${escape(chip.display)}">${DISAGREE_REASONS}</select></td>`;
+    const reason = tr.querySelector("select");
+    const send = async (agree) => {
+      const feedback = agree ? { agree } : { agree, ...(reason.value ? { reason: reason.value } : {}) };
+      const response = await api(`/findings/${chip.id}/feedback`, { method: "POST", body: JSON.stringify(feedback) });
+      if (!response.ok) return;
+      for (const button of tr.querySelectorAll("button")) {
+        button.setAttribute("aria-pressed", (button.dataset.agree === "true") === agree ? "true" : "false");
+      }
+      if (agree) reason.value = "";
+    };
     for (const button of tr.querySelectorAll("button")) {
-      button.addEventListener("click", async () => {
-        await api(`/findings/${chip.id}/feedback`, { method: "POST", body: JSON.stringify({ agree: button.dataset.agree === "true" }) });
-        for (const other of tr.querySelectorAll("button")) other.setAttribute("aria-pressed", other === button ? "true" : "false");
-      });
+      button.addEventListener("click", () => send(button.dataset.agree === "true"));
     }
+    // A reason chosen after Disagree was pressed replaces that disagreement; choosing one first, then Disagree, sends both.
+    reason.addEventListener("change", () => {
+      if (tr.querySelector("button[data-agree='false']").getAttribute("aria-pressed") === "true") send(false);
+    });
     return tr;
   }));
   const model = `Model ${detail.modelId} ${detail.modelVersion} on ${detail.device}.`;

@@ -100,6 +100,18 @@ public final class AuditTrail {
                 List.of(), "SUCCESS", null, details));
     }
 
+    /** Audits a step of the system inside the caller's transaction, so both commit together (or neither). */
+    public void system(Connection connection, AuditAction action, String details) throws SQLException {
+        chain.append(connection, new AuditEntry(Instant.now(), "SYSTEM", "cxr-triage", action.code(), null, List.of(), "SUCCESS",
+                null, details));
+    }
+
+    /** Audits a user's action inside the caller's transaction, so both commit together (or neither). */
+    public void user(Connection connection, String user, AuditAction action, String source, String details) throws SQLException {
+        chain.append(connection, new AuditEntry(Instant.now(), "USER", user == null ? "unknown" : user, action.code(), null,
+                List.of(), "SUCCESS", source, details));
+    }
+
     public void dicomPeer(String aeTitle, AuditAction action, String studyUid, boolean success, String source, String details) {
         record("AE", aeTitle, action, studyUid, List.of(), success, source, details);
     }

@@ -14,6 +14,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.security.FhirSecurityInterceptor;
 import org.cxrtriage.app.security.Principal;
+import org.cxrtriage.app.worklist.FeedbackReason;
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.ResultRow;
 import org.cxrtriage.app.worklist.StudyRow;
@@ -21,6 +22,7 @@ import org.cxrtriage.app.worklist.WorklistActions;
 import org.cxrtriage.app.worklist.WorklistQueries;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -92,27 +94,35 @@ public final class ObservationProvider implements IResourceProvider {
     }
 
     /**
-     * Records whether the signed-in radiologist agrees with this finding. Parameter: agree (boolean).
-     * An {@code actor} parameter, accepted from older clients, is ignored: the signed-in user is the actor.
+     * Records whether the signed-in radiologist agrees with this finding. Parameters: agree (boolean)
+     * and, with a disagreement, optionally reason (code: missed-finding, false-positive, poor-image,
+     * other). An {@code actor} parameter, accepted from older clients, is ignored: the signed-in user
+     * is the actor.
      */
     @Operation(name = "$feedback")
     public OperationOutcome feedback(@IdParam IdType id, @OperationParam(name = "agree", min = 1) BooleanType agree,
+                                     @OperationParam(name = "reason") CodeType reason,
                                      @OperationParam(name = "actor") StringType actor, RequestDetails request) {
         if (agree == null || agree.getValue() == null) {
             throw new InvalidRequestException("CXR-400: $feedback needs the parameter agree (boolean)");
         }
         String user = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("unknown");
+        Optional<FeedbackReason> why;
         try {
-            if (!actions.feedback(findingId(id), user, agree.getValue(), FhirSecurityInterceptor.source(request))) {
+            why = FeedbackReason.parse(reason == null ? null : reason.getValue());
+            if (!actions.feedback(findingId(id), user, agree.getValue(), why, FhirSecurityInterceptor.source(request))) {
                 throw FhirErrors.notFound("Observation", id);
             }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("CXR-400: " + e.getMessage());
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
                 .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-                .setDiagnostics("feedback recorded: " + (agree.getValue() ? "agree" : "disagree"));
+                .setDiagnostics("feedback recorded: " + (agree.getValue() ? "agree" : "disagree")
+                        + why.map(r -> " (" + r.code() + ")").orElse(""));
         return outcome;
     }
 

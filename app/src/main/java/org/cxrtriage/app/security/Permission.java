@@ -15,7 +15,11 @@ public enum Permission {
     /** The server's configuration warnings, such as DICOM accepting any caller (no patient data). */
     SERVER_ADMIN(false),
     /** The Prometheus metrics endpoint (no patient data). */
-    METRICS_READ(false);
+    METRICS_READ(false),
+    /** Population monitoring: drift status, signals, feedback performance, subgroup counts (no patient data). */
+    MONITORING_READ(false),
+    /** Acknowledging a monitoring alarm, which lifts the stop rule's suspension until a new alarm. */
+    MONITORING_ACKNOWLEDGE(false);
 
     private final boolean patientData;
 

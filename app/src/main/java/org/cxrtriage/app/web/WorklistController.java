@@ -23,6 +23,7 @@ import org.cxrtriage.app.security.Authenticator.Outcome;
 import org.cxrtriage.app.security.Permission;
 import org.cxrtriage.app.security.Principal;
 import org.cxrtriage.app.security.UserStore;
+import org.cxrtriage.app.worklist.FeedbackReason;
 import org.cxrtriage.app.worklist.ShiftStatistics;
 import org.cxrtriage.app.worklist.WorklistActions;
 import org.cxrtriage.app.worklist.WorklistEntry;
@@ -35,6 +36,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The JSON API behind the web worklist. Actions go through the same {@link WorklistActions} as the
@@ -48,8 +50,8 @@ public final class WorklistController {
     public record Credentials(String user, String password) {
     }
 
-    /** Agreement with one AI finding. */
-    public record Feedback(boolean agree) {
+    /** Agreement with one AI finding; with a disagreement optionally a reason code (see FeedbackReason). */
+    public record Feedback(boolean agree, String reason) {
     }
 
     /** The user's current password and the new one they choose. */
@@ -222,8 +224,20 @@ public final class WorklistController {
     @Post("/findings/{id}/feedback")
     public HttpResponse<Map<String, Object>> feedback(@PathVariable long id, @Body Feedback feedback, HttpRequest<?> request)
             throws SQLException {
-        return actions.feedback(id, user(request), feedback.agree(), AccessFilter.source(request))
-                ? HttpResponse.ok(Map.of("finding", id, "agree", feedback.agree())) : HttpResponse.notFound();
+        Optional<FeedbackReason> reason;
+        try {
+            reason = FeedbackReason.parse(feedback.reason());
+            if (!actions.feedback(id, user(request), feedback.agree(), reason, AccessFilter.source(request))) {
+                return HttpResponse.notFound();
+            }
+        } catch (IllegalArgumentException e) {
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(Map.of("error", e.getMessage()));
+        }
+        Map<String, Object> answer = new java.util.LinkedHashMap<>();
+        answer.put("finding", id);
+        answer.put("agree", feedback.agree());
+        reason.ifPresent(r -> answer.put("reason", r.code()));
+        return HttpResponse.ok(answer);
     }
 
     @Get("/summary")

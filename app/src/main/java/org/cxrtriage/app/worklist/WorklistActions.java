@@ -63,14 +63,27 @@ public final class WorklistActions {
 
     /** Records agreement or disagreement with one AI finding; false when the finding is unknown. */
     public boolean feedback(long findingId, String actor, boolean agree, String source) throws SQLException {
+        return feedback(findingId, actor, agree, Optional.empty(), source);
+    }
+
+    /**
+     * Records agreement, or disagreement with an optional reason, with one AI finding; false when the
+     * finding is unknown. A reason goes only with a disagreement (IllegalArgumentException otherwise).
+     */
+    public boolean feedback(long findingId, String actor, boolean agree, Optional<FeedbackReason> reason, String source)
+            throws SQLException {
+        if (agree && reason.isPresent()) {
+            throw new IllegalArgumentException("a reason (" + reason.get().code() + ") goes with a disagreement only;"
+                    + " send agree=false, or no reason");
+        }
         boolean recorded = sql.update("""
-                INSERT INTO finding_feedback (finding_result_id, actor, agree, occurred_at)
-                SELECT id, ?, ?, ? FROM finding_result WHERE id = ?""", actor, agree, Instant.now().atOffset(ZoneOffset.UTC),
-                findingId) == 1;
+                INSERT INTO finding_feedback (finding_result_id, actor, agree, reason, occurred_at)
+                SELECT id, ?, ?, ?, ? FROM finding_result WHERE id = ?""", actor, agree, reason.map(FeedbackReason::code).orElse(null),
+                Instant.now().atOffset(ZoneOffset.UTC), findingId) == 1;
         String study = sql.queryOne("SELECT r.study_instance_uid FROM finding_result f JOIN triage_result r ON r.id = f.result_id"
                 + " WHERE f.id = ?", row -> row.getString(1), findingId).orElse(null);
         audit.user(actor, AuditAction.FINDING_FEEDBACK, study, List.of("Observation/f" + findingId), recorded, source,
-                agree ? "agree" : "disagree");
+                agree ? "agree" : "disagree" + reason.map(r -> ": " + r.code()).orElse(""));
         return recorded;
     }
 }

@@ -13,7 +13,8 @@ import static com.tngtech.archunit.library.Architectures.layeredArchitecture;
  * Micronaut; only app wires them together. Inside app, packages form layers in the order a study
  * flows: adapters (fhir, web, cli, health, models) on top; then ingest, assembly, triage and
  * retention; then the worklist; security beside the adapters; audit, config and db at the bottom.
- * No package reaches upward.
+ * Population monitoring sits beside the pipeline: it reads the worklist's and triage's tables and
+ * sets triage's suspension, and only adapters reach it. No package reaches upward.
  */
 class ModuleBoundariesTest {
 
@@ -66,6 +67,7 @@ class ModuleBoundariesTest {
                 .layer("Assembly").definedBy("org.cxrtriage.app.assembly..")
                 .layer("Triage").definedBy("org.cxrtriage.app.triage..")
                 .layer("Retention").definedBy("org.cxrtriage.app.retention..")
+                .layer("Monitoring").definedBy("org.cxrtriage.app.monitoring..")
                 .layer("Worklist").definedBy("org.cxrtriage.app.worklist..")
                 .layer("Foundation").definedBy("org.cxrtriage.app.audit..", "org.cxrtriage.app.config..",
                         "org.cxrtriage.app.db..", "org.cxrtriage.app.patient..")
@@ -73,9 +75,10 @@ class ModuleBoundariesTest {
                 .whereLayer("Security").mayOnlyBeAccessedByLayers("Adapters")
                 .whereLayer("Ingest").mayOnlyBeAccessedByLayers("Adapters")
                 .whereLayer("Assembly").mayOnlyBeAccessedByLayers("Adapters", "Ingest")
-                .whereLayer("Triage").mayOnlyBeAccessedByLayers("Adapters", "Assembly")
+                .whereLayer("Triage").mayOnlyBeAccessedByLayers("Adapters", "Assembly", "Monitoring")
                 .whereLayer("Retention").mayOnlyBeAccessedByLayers("Adapters")
-                .whereLayer("Worklist").mayOnlyBeAccessedByLayers("Adapters", "Triage")
+                .whereLayer("Monitoring").mayOnlyBeAccessedByLayers("Adapters")
+                .whereLayer("Worklist").mayOnlyBeAccessedByLayers("Adapters", "Triage", "Monitoring")
                 .check(CLASSES);
     }
 

@@ -105,6 +105,12 @@ class AccessMatrixTest {
                 new Call("POST", "/api/findings/" + finding + "/feedback", "{\"agree\":true}", U, O, F, F, F),
                 new Call("GET", "/api/admin/users", null,    U, F, F, O, F),
                 new Call("GET", "/api/admin/warnings", null, U, F, F, O, F),
+                // population monitoring: the page's assets are open; its data is not patient data but is not public
+                new Call("GET", "/monitoring.html", null,    O, O, O, O, O),
+                new Call("GET", "/api/monitoring", null,     U, F, O, O, O),
+                new Call("GET", "/api/monitoring/history?days=7", null, U, F, O, O, O),
+                new Call("GET", "/api/monitoring/banner", null, U, O, O, O, O),
+                new Call("POST", "/api/monitoring/acknowledge", "{\"reason\":\"checked\"}", U, F, F, O, F),
                 new Call("POST", "/api/admin/users/radiologist/enable", "", U, F, F, O, F),
                 // FHIR
                 new Call("GET", "/fhir/metadata", null,      O, O, O, O, O),
