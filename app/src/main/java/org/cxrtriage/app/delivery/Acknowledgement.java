@@ -51,7 +51,7 @@ record Acknowledgement(String code, String controlId, String text, String raw) {
                 append(text, field(fields, 3));
             }
         }
-        return new Acknowledgement(code, controlId, Hl7Text.clean(text.toString(), Hl7Text.LONG), raw);
+        return new Acknowledgement(code, controlId, SafeText.clean(text.toString(), SafeText.LONG), raw);
     }
 
     private static String field(String[] fields, int index) {

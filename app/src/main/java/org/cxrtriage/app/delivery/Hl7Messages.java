@@ -70,8 +70,8 @@ final class Hl7Messages {
                 String subId = Integer.toString(i + 1);
                 OBX coded = observation(order, setId++, "CWE", "121071", "Finding", "DCM", subId, status, message);
                 CWE value = new CWE(oru);
-                value.getIdentifier().setValue(Hl7Text.clean(finding.code(), Hl7Text.SHORT));
-                value.getText().setValue(Hl7Text.clean(finding.display(), Hl7Text.MEDIUM));
+                value.getIdentifier().setValue(SafeText.clean(finding.code(), SafeText.SHORT));
+                value.getText().setValue(SafeText.clean(finding.display(), SafeText.MEDIUM));
                 value.getNameOfCodingSystem().setValue(CodeSystems.hl7(finding.codeSystem()));
                 coded.getObservationValue(0).setData(value);
                 coded.getAbnormalFlags(0).setValue(interpretation(message.reported(finding)));
@@ -99,7 +99,7 @@ final class Hl7Messages {
         OBX outcome = observation(order, setId, "TX", "OUTCOME", "Triage outcome", Hl7Segments.LOCAL_SYSTEM, "",
                 status, message);
         TX text = new TX(oru);
-        text.setValue(Hl7Text.clean(message.outcomeText(), Hl7Text.LONG));
+        text.setValue(SafeText.clean(message.outcomeText(), SafeText.LONG));
         outcome.getObservationValue(0).setData(text);
         return oru;
     }
@@ -119,9 +119,9 @@ final class Hl7Messages {
         String accession = Hl7Segments.accession(message.study());
         ipc.getAccessionIdentifier().getEntityIdentifier().setValue(accession);
         ipc.getRequestedProcedureID().getEntityIdentifier().setValue(accession);
-        ipc.getStudyInstanceUID().getEntityIdentifier().setValue(Hl7Text.clean(message.studyInstanceUid(), Hl7Text.SHORT));
+        ipc.getStudyInstanceUID().getEntityIdentifier().setValue(SafeText.clean(message.studyInstanceUid(), SafeText.SHORT));
         ipc.getScheduledProcedureStepID().getEntityIdentifier().setValue(accession);
-        String modality = Hl7Text.clean(message.study().modality(), 16);
+        String modality = SafeText.clean(message.study().modality(), 16);
         if (!modality.isEmpty()) {
             ipc.getModality().getIdentifier().setValue(modality);
             ipc.getModality().getNameOfCodingSystem().setValue("DCM");
@@ -144,10 +144,10 @@ final class Hl7Messages {
         obx.getDateTimeOfTheObservation().getTime().setValue(segments.zoned(message.scoredAt()));
         ResultMessage.Model model = message.model();
         CE method = obx.getObservationMethod(0);
-        method.getIdentifier().setValue(Hl7Text.clean(model.id(), Hl7Text.SHORT));
-        method.getText().setValue(Hl7Text.clean(model.id() + " " + model.version(), Hl7Text.MEDIUM));
+        method.getIdentifier().setValue(SafeText.clean(model.id(), SafeText.SHORT));
+        method.getText().setValue(SafeText.clean(model.id() + " " + model.version(), SafeText.MEDIUM));
         method.getNameOfCodingSystem().setValue(Hl7Segments.LOCAL_SYSTEM);
-        String device = Hl7Text.clean(model.deviceName(), Hl7Text.SHORT);
+        String device = SafeText.clean(model.deviceName(), SafeText.SHORT);
         if (!device.isEmpty()) {
             obx.getEquipmentInstanceIdentifier(0).getEntityIdentifier().setValue(device);
             obx.getEquipmentInstanceIdentifier(0).getNamespaceID().setValue(Hl7Segments.SENDING_APPLICATION);

@@ -24,7 +24,7 @@ import java.util.Locale;
 /**
  * The segments ORU^R01 and OMI^O23 share: MSH, PID, ORC and OBR filled the same way from a
  * {@link ResultMessage} (mapping table in the delivery README). Every value goes through
- * {@link Hl7Text}; HAPI escapes the delimiters when the message is encoded.
+ * {@link SafeText}; HAPI escapes the delimiters when the message is encoded.
  */
 final class Hl7Segments {
 
@@ -46,9 +46,9 @@ final class Hl7Segments {
         msh.getFieldSeparator().setValue("|");
         msh.getEncodingCharacters().setValue("^~\\&");
         msh.getSendingApplication().getNamespaceID().setValue(SENDING_APPLICATION);
-        msh.getSendingFacility().getNamespaceID().setValue(Hl7Text.clean(sendingFacility, Hl7Text.SHORT));
-        msh.getReceivingApplication().getNamespaceID().setValue(Hl7Text.clean(peer.receivingApplication(), Hl7Text.SHORT));
-        msh.getReceivingFacility().getNamespaceID().setValue(Hl7Text.clean(peer.receivingFacility(), Hl7Text.SHORT));
+        msh.getSendingFacility().getNamespaceID().setValue(SafeText.clean(sendingFacility, SafeText.SHORT));
+        msh.getReceivingApplication().getNamespaceID().setValue(SafeText.clean(peer.receivingApplication(), SafeText.SHORT));
+        msh.getReceivingFacility().getNamespaceID().setValue(SafeText.clean(peer.receivingFacility(), SafeText.SHORT));
         msh.getDateTimeOfMessage().getTime().setValue(zoned(created));
         msh.getMessageType().getMessageCode().setValue(code);
         msh.getMessageType().getTriggerEvent().setValue(event);
@@ -63,8 +63,8 @@ final class Hl7Segments {
     void pid(PID pid, Study study) throws HL7Exception {
         pid.getSetIDPID().setValue("1");
         CX id = pid.getPatientIdentifierList(0);
-        id.getIDNumber().setValue(Hl7Text.clean(study.patientId(), Hl7Text.SHORT));
-        String issuer = Hl7Text.clean(study.issuerOfPatientId(), Hl7Text.SHORT);
+        id.getIDNumber().setValue(SafeText.clean(study.patientId(), SafeText.SHORT));
+        String issuer = SafeText.clean(study.issuerOfPatientId(), SafeText.SHORT);
         if (!issuer.isEmpty()) {
             id.getAssigningAuthority().getNamespaceID().setValue(issuer);
         }
@@ -101,9 +101,9 @@ final class Hl7Segments {
 
     /** OBR-4: {@code CXR-<modality>^<study description>^99CXR}. */
     static void procedure(CE service, Study study) throws DataTypeException {
-        String modality = Hl7Text.clean(study.modality(), 16).replaceAll("[^A-Za-z0-9]", "");
+        String modality = SafeText.clean(study.modality(), 16).replaceAll("[^A-Za-z0-9]", "");
         service.getIdentifier().setValue(modality.isEmpty() ? "CXR" : "CXR-" + modality.toUpperCase(Locale.ROOT));
-        String description = Hl7Text.clean(study.studyDescription(), Hl7Text.MEDIUM);
+        String description = SafeText.clean(study.studyDescription(), SafeText.MEDIUM);
         service.getText().setValue(description.isEmpty() ? "Chest radiograph" : description);
         service.getNameOfCodingSystem().setValue(LOCAL_SYSTEM);
     }
@@ -133,7 +133,7 @@ final class Hl7Segments {
     }
 
     static String accession(Study study) {
-        return Hl7Text.clean(study.accessionNumber(), Hl7Text.SHORT);
+        return SafeText.clean(study.accessionNumber(), SafeText.SHORT);
     }
 
     /** When the images were taken (study date and time as received), else when the result was produced. */
@@ -176,7 +176,7 @@ final class Hl7Segments {
         String[] raw = name.split("\\^", -1);
         String[] parts = new String[5];
         for (int i = 0; i < 5; i++) {
-            parts[i] = i < raw.length ? Hl7Text.clean(raw[i], Hl7Text.SHORT) : "";
+            parts[i] = i < raw.length ? SafeText.clean(raw[i], SafeText.SHORT) : "";
         }
         return parts;
     }

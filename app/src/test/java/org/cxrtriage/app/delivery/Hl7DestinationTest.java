@@ -253,7 +253,7 @@ class Hl7DestinationTest {
         String outcome = ((ca.uhn.hl7v2.model.v251.datatype.TX) order.getOBSERVATION(4).getOBX()
                 .getObservationValue(0).getData()).getValue();
         assertTrue(outcome.startsWith("scored  |^~\\&  ttt"), outcome);
-        assertEquals(Hl7Text.LONG, outcome.length());
+        assertEquals(SafeText.LONG, outcome.length());
         assertEquals(9, oru.encode().split("\r").length, "MSH PID ORC OBR and 5 OBX: no control character split a segment");
     }
 

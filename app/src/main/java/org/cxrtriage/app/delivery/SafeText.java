@@ -1,12 +1,12 @@
 package org.cxrtriage.app.delivery;
 
 /**
- * Makes untrusted strings safe for one HL7 v2 component. HAPI's encoder escapes the delimiters
- * ({@code | ^ ~ \ &} become {@code \F\ \S\ \R\ \E\ \T\}); what it would pass through and what a
- * receiver would take for a segment break are control characters, so those become spaces here.
- * Lengths are bounded so one absurd header cannot make a message receivers truncate or reject.
+ * Makes untrusted strings safe for an HL7 v2 component, a JSON string or an e-mail line: control
+ * characters become spaces and the length is bounded, so one absurd header can neither break a
+ * segment, a header line or a log line nor make a receiver truncate or reject the message. HL7
+ * delimiters ({@code | ^ ~ \ &}) are left alone: HAPI's encoder escapes them ({@code \F\ \S\ \R\ \E\ \T\}).
  */
-final class Hl7Text {
+final class SafeText {
 
     /** Names, identifiers and short codes. */
     static final int SHORT = 64;
@@ -15,7 +15,7 @@ final class Hl7Text {
     /** The outcome sentence (TX). */
     static final int LONG = 1000;
 
-    private Hl7Text() {
+    private SafeText() {
     }
 
     static String clean(String value, int maxLength) {
