@@ -12,8 +12,9 @@ import java.util.Objects;
  *                  timeout, a refused connection, "out of resources"); false when the destination
  *                  said the message or our configuration is wrong and only a person can fix it.
  *                  Always false for a delivered attempt.
- * @param detail    one line for the outbox row and the log: the status, the destination's own error
- *                  text or the exception. Never holds patient names or IDs.
+ * @param detail    one line for the outbox row: the status, the destination's own error text or the
+ *                  exception. We put no patient name or ID in it, but a peer's error text is passed
+ *                  on as it came (cleaned and bounded) and could name a patient: log it at DEBUG only.
  * @param took      wall time of the attempt
  */
 public record Attempt(boolean delivered, boolean retryable, String detail, Duration took) {

@@ -3,12 +3,19 @@ package org.cxrtriage.app.delivery;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
+import org.cxrtriage.dicom.scp.AssociationEvents;
+import org.cxrtriage.dicom.scp.ScpSettings;
+import org.cxrtriage.dicom.scp.StoreScp;
+import org.cxrtriage.dicom.store.InstanceStore;
+import org.cxrtriage.dicom.store.StudySpool;
 import org.cxrtriage.testdata.Orthanc;
 import org.cxrtriage.testdata.PhantomIdentity;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 import java.net.ServerSocket;
 import java.net.Socket;
@@ -18,6 +25,7 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -134,6 +142,29 @@ class DicomSrDestinationTest {
         assertFalse(attempt.retryable(), attempt.toString());
         assertTrue(attempt.detail().contains("rejected-permanent"), attempt.detail());
         assertTrue(attempt.detail().contains("called AE Title not recognized"), attempt.detail());
+    }
+
+    @Test
+    void aPeerThatDoesNotAcceptSrIsNotRetried() throws Exception {
+        StudySpool spool = new StudySpool(dir.resolve("spool"), dir.resolve("quarantine"), 0);
+        try (StoreScp imagesOnly = new StoreScp(new ScpSettings("IMAGESONLY", "127.0.0.1", 0, Set.of(), 65536, 4,
+                Duration.ofSeconds(30)), new InstanceStore(spool, instance -> true), AssociationEvents.NONE)) {
+            imagesOnly.start();
+
+            Attempt attempt = destination("IMAGESONLY", imagesOnly.localPort(), Duration.ofSeconds(30))
+                    .send(ResultMessages.notScored(PhantomIdentity.newStudy()));
+
+            assertFalse(attempt.delivered());
+            assertFalse(attempt.retryable(), attempt.toString());
+            assertTrue(attempt.detail().contains("does not accept Comprehensive 3D SR"), attempt.detail());
+        }
+    }
+
+    @ParameterizedTest
+    @CsvSource({"A700, false", "A7FF, false", "0110, false", "C001, false", "A900, true", "A9FF, true", "0122, true",
+            "0124, true", "0211, true"})
+    void onlyStatusesThatWillRepeatAreFinal(String status, boolean isFinal) {
+        assertEquals(isFinal, DicomSrDestination.isFinal(Integer.parseInt(status, 16)));
     }
 
     @Test
