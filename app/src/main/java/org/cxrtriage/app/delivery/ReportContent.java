@@ -99,11 +99,7 @@ final class ReportContent {
         factory.makeCodeContentItem(group, CONTAINS, findingCode, evaluation(message.reported(finding)).item());
     }
 
-    /**
-     * TID 4019 Algorithm Identification, with the calibration and the operating point as one
-     * parameter item: PixelMed's validator mis-tracks groups of ten or more items, so a group keeps
-     * to nine.
-     */
+    /** TID 4019 Algorithm Identification; the calibration and the operating point go in one parameter item. */
     private void algorithm(ContentItem group, Finding finding) throws DicomException {
         ResultMessage.Model model = message.model();
         text(group, CONCEPT_MOD, SrCodes.ALGORITHM_NAME, model.id().isBlank() ? "unknown" : model.id(), DicomValues.LO);
