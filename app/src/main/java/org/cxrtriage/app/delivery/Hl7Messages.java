@@ -68,7 +68,7 @@ final class Hl7Messages {
             for (int i = 0; i < message.findings().size(); i++) {
                 Finding finding = message.findings().get(i);
                 String subId = Integer.toString(i + 1);
-                OBX coded = observation(order, setId++, "CWE", "121071", "Finding", "DCM", subId, status, message);
+                OBX coded = observation(order, setId++, "CWE", "121071", "Finding", "DCM", subId, status, message, true);
                 CWE value = new CWE(oru);
                 value.getIdentifier().setValue(SafeText.clean(finding.code(), SafeText.SHORT));
                 value.getText().setValue(SafeText.clean(finding.display(), SafeText.MEDIUM));
@@ -77,7 +77,7 @@ final class Hl7Messages {
                 coded.getAbnormalFlags(0).setValue(interpretation(message.reported(finding)));
                 if (Double.isFinite(finding.probability())) {
                     OBX certainty = observation(order, setId++, "NM", "111012", "Certainty of Finding", "DCM", subId,
-                            status, message);
+                            status, message, true);
                     NM percent = new NM(oru);
                     percent.setValue(ReportContent.percent(finding.probability()));
                     certainty.getObservationValue(0).setData(percent);
@@ -91,13 +91,13 @@ final class Hl7Messages {
             }
         }
         OBX priority = observation(order, setId++, "CWE", "PRIORITY", "Triage priority", Hl7Segments.LOCAL_SYSTEM, "",
-                status, message);
+                status, message, false);
         CWE level = new CWE(oru);
         Hl7Segments.priority(level, message.priority(), message.raisedByAi());
         priority.getObservationValue(0).setData(level);
 
         OBX outcome = observation(order, setId, "TX", "OUTCOME", "Triage outcome", Hl7Segments.LOCAL_SYSTEM, "",
-                status, message);
+                status, message, false);
         TX text = new TX(oru);
         text.setValue(SafeText.clean(message.outcomeText(), SafeText.LONG));
         outcome.getObservationValue(0).setData(text);
@@ -129,9 +129,13 @@ final class Hl7Messages {
         return omi;
     }
 
-    /** One OBX: set ID, value type, OBX-3, sub-ID, status, time, method (model) and equipment (device). */
+    /**
+     * One OBX: set ID, value type, OBX-3, sub-ID, status and time; for a model's output also the
+     * method (OBX-17, the model) and the equipment (OBX-18, its FHIR Device id).
+     */
     private OBX observation(ORU_R01_ORDER_OBSERVATION order, int index, String valueType, String code, String text,
-                            String system, String subId, String status, ResultMessage message) throws HL7Exception {
+                            String system, String subId, String status, ResultMessage message, boolean fromModel)
+            throws HL7Exception {
         OBX obx = order.getOBSERVATION(index).getOBX();
         obx.getSetIDOBX().setValue(Integer.toString(index + 1));
         obx.getValueType().setValue(valueType);
@@ -142,6 +146,9 @@ final class Hl7Messages {
         obx.getObservationSubID().setValue(subId);
         obx.getObservationResultStatus().setValue(status);
         obx.getDateTimeOfTheObservation().getTime().setValue(segments.zoned(message.scoredAt()));
+        if (!fromModel) {
+            return obx;
+        }
         ResultMessage.Model model = message.model();
         CE method = obx.getObservationMethod(0);
         method.getIdentifier().setValue(SafeText.clean(model.id(), SafeText.SHORT));

@@ -167,6 +167,7 @@ class Hl7DestinationTest {
         assertEquals("CWE", priority.getValueType().getValue());
         assertEquals("PRIORITY^Triage priority^99CXR", priority.getObservationIdentifier().encode());
         assertEquals("S^Stat, raised by AI for a critical finding^HL70485", priority.getObservationValue(0).encode());
+        assertEquals(0, priority.getObservationMethodReps(), "the priority is not a model's output");
         OBX outcome = order.getOBSERVATION(2 * findings.size() + 1).getOBX();
         assertEquals("TX", outcome.getValueType().getValue());
         assertEquals("OUTCOME^Triage outcome^99CXR", outcome.getObservationIdentifier().encode());
