@@ -12,6 +12,7 @@ import ca.uhn.hl7v2.model.v251.segment.OBR;
 import ca.uhn.hl7v2.model.v251.segment.OBX;
 import ca.uhn.hl7v2.model.v251.segment.PID;
 import ca.uhn.hl7v2.protocol.ReceivingApplication;
+import ca.uhn.hl7v2.util.idgenerator.InMemoryIDGenerator;
 import org.cxrtriage.app.delivery.ResultMessage.Finding;
 import org.cxrtriage.testdata.PhantomIdentity;
 import org.cxrtriage.testdata.TestPki;
@@ -55,6 +56,8 @@ class Hl7DestinationTest {
 
     @BeforeAll
     static void startRis() throws Exception {
+        // HAPI's default ID generator for the ACKs it makes keeps a counter file in the working directory
+        HAPI.getParserConfiguration().setIdGenerator(new InMemoryIDGenerator());
         try (ServerSocket probe = new ServerSocket(0)) {
             risPort = probe.getLocalPort();
         }
