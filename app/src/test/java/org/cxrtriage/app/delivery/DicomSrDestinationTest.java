@@ -3,11 +3,6 @@ package org.cxrtriage.app.delivery;
 import com.pixelmed.dicom.Attribute;
 import com.pixelmed.dicom.AttributeList;
 import com.pixelmed.dicom.TagFromName;
-import org.cxrtriage.dicom.scp.AssociationEvents;
-import org.cxrtriage.dicom.scp.ScpSettings;
-import org.cxrtriage.dicom.scp.StoreScp;
-import org.cxrtriage.dicom.store.InstanceStore;
-import org.cxrtriage.dicom.store.StudySpool;
 import org.cxrtriage.testdata.Orthanc;
 import org.cxrtriage.testdata.PhantomIdentity;
 import org.junit.jupiter.api.AfterAll;
@@ -25,7 +20,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -144,20 +138,58 @@ class DicomSrDestinationTest {
         assertTrue(attempt.detail().contains("called AE Title not recognized"), attempt.detail());
     }
 
+    /**
+     * DCMTK's storescp configured (a profile of its own) to accept CR images only: our own SCP
+     * accepts every storage SOP class now, SR included, so it can no longer play this peer.
+     */
     @Test
     void aPeerThatDoesNotAcceptSrIsNotRetried() throws Exception {
-        StudySpool spool = new StudySpool(dir.resolve("spool"), dir.resolve("quarantine"), 0);
-        try (StoreScp imagesOnly = new StoreScp(new ScpSettings("IMAGESONLY", "127.0.0.1", 0, Set.of(), 65536, 4,
-                Duration.ofSeconds(30)), new InstanceStore(spool, instance -> true), AssociationEvents.NONE)) {
-            imagesOnly.start();
+        Path config = dir.resolve("images-only.cfg");
+        java.nio.file.Files.writeString(config, """
+                [[TransferSyntaxes]]
+                [Uncompressed]
+                TransferSyntax1 = LocalEndianExplicit
+                TransferSyntax2 = LittleEndianImplicit
+                [[PresentationContexts]]
+                [ImagesOnly]
+                PresentationContext1 = ComputedRadiographyImageStorage\\Uncompressed
+                [[Profiles]]
+                [CrOnly]
+                PresentationContexts = ImagesOnly
+                """);
+        int port;
+        try (ServerSocket free = new ServerSocket(0)) {
+            port = free.getLocalPort();
+        }
+        Path received = java.nio.file.Files.createDirectories(dir.resolve("images-only"));
+        Process storescp = new ProcessBuilder("storescp", "-aet", "IMAGESONLY", "-xf", config.toString(), "CrOnly",
+                "-od", received.toString(), Integer.toString(port)).redirectErrorStream(true)
+                .redirectOutput(dir.resolve("storescp.log").toFile()).start();
+        try {
+            awaitListening(port);
 
-            Attempt attempt = destination("IMAGESONLY", imagesOnly.localPort(), Duration.ofSeconds(30))
+            Attempt attempt = destination("IMAGESONLY", port, Duration.ofSeconds(30))
                     .send(ResultMessages.notScored(PhantomIdentity.newStudy()));
 
             assertFalse(attempt.delivered());
             assertFalse(attempt.retryable(), attempt.toString());
             assertTrue(attempt.detail().contains("does not accept Comprehensive 3D SR"), attempt.detail());
+        } finally {
+            storescp.destroy();
+            storescp.waitFor();
         }
+    }
+
+    private static void awaitListening(int port) throws Exception {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (System.nanoTime() < deadline) {
+            try (Socket probe = new Socket("127.0.0.1", port)) {
+                return;
+            } catch (java.io.IOException notYet) {
+                Thread.sleep(100);
+            }
+        }
+        throw new AssertionError("storescp did not listen on " + port);
     }
 
     @ParameterizedTest
