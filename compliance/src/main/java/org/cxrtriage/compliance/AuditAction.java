@@ -43,7 +43,13 @@ public enum AuditAction {
     USER_PASSWD("user.passwd", EventClass.SECURITY_ALERT, Subtype.USER_SECURITY_ATTRIBUTES_CHANGED, 'U'),
     AUDIT_READ("audit.read", EventClass.AUDIT_LOG_USED, null, 'R'),
     AUDIT_EXPORT("audit.export", EventClass.EXPORT, null, 'R'),
-    RETENTION_PURGE("retention.purge", EventClass.STUDY_DELETED, null, 'D');
+    RETENTION_PURGE("retention.purge", EventClass.STUDY_DELETED, null, 'D'),
+    /** A study's result reached a destination (PACS, RIS, webhook, mailbox): data left the system. */
+    RESULT_SENT("result.sent", EventClass.EXPORT, null, 'R'),
+    /** An attempt to send a study's result failed (retried later, or given up). */
+    RESULT_FAILED("result.failed", EventClass.EXPORT, null, 'R'),
+    /** Somebody re-queued failed deliveries. */
+    RESULT_RETRY("result.retry", EventClass.APPLICATION_ACTIVITY, null, 'U');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {
