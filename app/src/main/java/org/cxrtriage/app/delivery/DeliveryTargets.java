@@ -6,6 +6,7 @@ import java.net.URISyntaxException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -27,6 +28,7 @@ public final class DeliveryTargets {
     public static final String DICOM_VARIABLE = "TRIAGE_RESULTS_DICOM";
     public static final String HL7_VARIABLE = "TRIAGE_RESULTS_HL7";
     public static final String WEBHOOKS_VARIABLE = "TRIAGE_NOTIFY_WEBHOOKS";
+    public static final String SMTP_VARIABLE = "TRIAGE_NOTIFY_SMTP";
 
     private static final Pattern HOST_PORT = Pattern.compile("(\\[[0-9A-Fa-f:.]+]|[A-Za-z0-9._-]+):([0-9]{1,5})");
     private static final Pattern AE_TITLE = Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
@@ -98,6 +100,32 @@ public final class DeliveryTargets {
             }
             return uri;
         }, "write https://host[:port]/path, e.g. https://alerts.example.org/cxr");
+    }
+
+    /** An SMTP server: {@code host:port[;starttls]}. */
+    public record SmtpServer(String host, int port, boolean startTls) {
+    }
+
+    /** {@code host:port[;starttls]}: the mail server for critical-finding e-mail; empty when unset. */
+    public static Optional<SmtpServer> smtp(String value) {
+        List<SmtpServer> servers = parse(value, (entry, fix) -> {
+            String[] parts = entry.split(";");
+            HostPort address = hostPort(SMTP_VARIABLE, entry, parts[0].trim(), fix);
+            boolean startTls = false;
+            for (int i = 1; i < parts.length; i++) {
+                String option = parts[i].trim();
+                if (option.equalsIgnoreCase("starttls")) {
+                    startTls = true;
+                } else if (!option.isEmpty()) {
+                    throw bad(SMTP_VARIABLE, entry, "has an unknown option '" + option + "'", fix);
+                }
+            }
+            return new SmtpServer(address.host(), address.port(), startTls);
+        }, "write host:port with an optional ;starttls, e.g. smtp.hospital.example:587;starttls");
+        if (servers.size() > 1) {
+            throw bad(SMTP_VARIABLE, value.trim(), "names more than one server", "give one host:port");
+        }
+        return servers.stream().findFirst();
     }
 
     private static <T> List<T> parse(String value, BiFunction<String, String, T> entryParser, String fix) {
