@@ -61,6 +61,7 @@ public final class Orthanc implements AutoCloseable {
     public static final class Config {
         private final Path dir;
         private String aeTitle = "ORTHANC";
+        private int dicomPort;
         private final Map<String, String> modalities = new LinkedHashMap<>();
         private final Map<String, String> options = new LinkedHashMap<>();
 
@@ -70,6 +71,15 @@ public final class Orthanc implements AutoCloseable {
 
         public Config aeTitle(String title) {
             this.aeTitle = title;
+            return this;
+        }
+
+        /**
+         * Listens for DICOM on this port rather than a free one: to start Orthanc where a sender
+         * already expects it (a PACS that comes up late), or to start it again after {@link #close}.
+         */
+        public Config dicomPort(int port) {
+            this.dicomPort = port;
             return this;
         }
 
@@ -88,7 +98,7 @@ public final class Orthanc implements AutoCloseable {
         public Orthanc start() throws IOException, InterruptedException {
             Files.createDirectories(dir);
             int httpPort = freePort();
-            int dicomPort = freePort();
+            int dicomPort = this.dicomPort > 0 ? this.dicomPort : freePort();
             StringBuilder json = new StringBuilder("{\n");
             json.append("  \"Name\": \"test-pacs\",\n");
             json.append("  \"StorageDirectory\": ").append(quote(dir.resolve("storage").toString())).append(",\n");

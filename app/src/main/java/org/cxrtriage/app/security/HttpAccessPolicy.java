@@ -60,6 +60,9 @@ public final class HttpAccessPolicy {
         if (path.startsWith("/api/admin/users")) {
             return Optional.of(Permission.USER_ADMIN);
         }
+        if (path.startsWith("/api/admin/deliveries")) {
+            return Optional.of(Permission.DELIVERY_ADMIN);
+        }
         if (path.startsWith("/api/audit") || STUDY_AUDIT.matcher(path).matches()) {
             return Optional.of(Permission.AUDIT_READ);
         }

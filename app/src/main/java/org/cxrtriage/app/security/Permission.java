@@ -13,7 +13,9 @@ public enum Permission {
     /** Reloading and inspecting models. */
     MODEL_ADMIN(false),
     /** The Prometheus metrics endpoint (no patient data). */
-    METRICS_READ(false);
+    METRICS_READ(false),
+    /** Result delivery: what is pending or failed per destination (no patient data), and re-queuing failures. */
+    DELIVERY_ADMIN(false);
 
     private final boolean patientData;
 
