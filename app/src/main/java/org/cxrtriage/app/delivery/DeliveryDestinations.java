@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +59,7 @@ public final class DeliveryDestinations {
                     Clock.systemUTC())));
         }
         email(notify, delivery).ifPresent(target -> add(built, target));
-        this.targets = Map.copyOf(built);
+        this.targets = Collections.unmodifiableMap(built);
         built.values().forEach(target -> LOG.info("results are delivered to {} {}", target.kind(), target.address()));
     }
 

@@ -4,6 +4,7 @@ import ca.uhn.hl7v2.HL7Exception;
 import ca.uhn.hl7v2.model.v251.datatype.CE;
 import ca.uhn.hl7v2.model.v251.datatype.CWE;
 import ca.uhn.hl7v2.model.v251.datatype.NM;
+import ca.uhn.hl7v2.model.v251.datatype.ST;
 import ca.uhn.hl7v2.model.v251.datatype.TX;
 import ca.uhn.hl7v2.model.v251.group.OMI_O23_ORDER;
 import ca.uhn.hl7v2.model.v251.group.ORU_R01_ORDER_OBSERVATION;
@@ -96,11 +97,18 @@ final class Hl7Messages {
         Hl7Segments.priority(level, message.priority(), message.raisedByAi());
         priority.getObservationValue(0).setData(level);
 
-        OBX outcome = observation(order, setId, "TX", "OUTCOME", "Triage outcome", Hl7Segments.LOCAL_SYSTEM, "",
+        OBX outcome = observation(order, setId++, "TX", "OUTCOME", "Triage outcome", Hl7Segments.LOCAL_SYSTEM, "",
                 status, message, false);
         TX text = new TX(oru);
         text.setValue(SafeText.clean(message.outcomeText(), SafeText.LONG));
         outcome.getObservationValue(0).setData(text);
+
+        // The study this result is about, so a RIS (or a person) can match it to the SR in the PACS
+        // even when the accession number is missing or shared.
+        OBX studyUid = observation(order, setId, "ST", "110180", "Study Instance UID", "DCM", "", status, message, false);
+        ST uid = new ST(oru);
+        uid.setValue(SafeText.clean(message.studyInstanceUid(), SafeText.SHORT));
+        studyUid.getObservationValue(0).setData(uid);
         return oru;
     }
 

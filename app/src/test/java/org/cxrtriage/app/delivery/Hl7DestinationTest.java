@@ -137,7 +137,7 @@ class Hl7DestinationTest {
         assertEquals("P", obr.getResultStatus().getValue());
 
         List<Finding> findings = message.findings();
-        assertEquals(2 * findings.size() + 2, order.getOBSERVATIONReps());
+        assertEquals(2 * findings.size() + 3, order.getOBSERVATIONReps());
         for (int i = 0; i < findings.size(); i++) {
             Finding finding = findings.get(i);
             OBX coded = order.getOBSERVATION(2 * i).getOBX();
@@ -175,6 +175,11 @@ class Hl7DestinationTest {
         assertEquals("TX", outcome.getValueType().getValue());
         assertEquals("OUTCOME^Triage outcome^99CXR", outcome.getObservationIdentifier().encode());
         assertEquals("scored", outcome.getObservationValue(0).encode());
+        OBX study = order.getOBSERVATION(2 * findings.size() + 2).getOBX();
+        assertEquals("ST", study.getValueType().getValue());
+        assertEquals("110180^Study Instance UID^DCM", study.getObservationIdentifier().encode());
+        assertEquals(identity.studyInstanceUid(), study.getObservationValue(0).encode());
+        assertEquals(Integer.toString(2 * findings.size() + 3), study.getSetIDOBX().getValue());
     }
 
     @Test
@@ -209,7 +214,7 @@ class Hl7DestinationTest {
         assertEquals("unreliable: image unlike the model's reference data",
                 unreliable.getOBSERVATION(13).getOBX().getObservationValue(0).encode());
         ORU_R01_ORDER_OBSERVATION notScored = ((ORU_R01) RECEIVED.get(1)).getPATIENT_RESULT().getORDER_OBSERVATION();
-        assertEquals(2, notScored.getOBSERVATIONReps(), "priority and outcome only");
+        assertEquals(3, notScored.getOBSERVATIONReps(), "priority, outcome and the study UID only");
         assertEquals("R^Routine^HL70485", notScored.getOBSERVATION(0).getOBX().getObservationValue(0).encode());
         assertEquals("not scored: lateral view only", notScored.getOBSERVATION(1).getOBX().getObservationValue(0).encode());
     }
@@ -252,13 +257,13 @@ class Hl7DestinationTest {
         assertEquals("R|S^~\\&", oru.getMSH().getReceivingApplication().getNamespaceID().getValue());
         assertEquals("F  X", oru.getMSH().getReceivingFacility().getNamespaceID().getValue());
         ORU_R01_ORDER_OBSERVATION order = oru.getPATIENT_RESULT().getORDER_OBSERVATION();
-        assertEquals(5, order.getOBSERVATIONReps(), "2 for the first finding, 1 for the one without a probability,"
-                + " priority, outcome");
+        assertEquals(6, order.getOBSERVATIONReps(), "2 for the first finding, 1 for the one without a probability,"
+                + " priority, outcome, study UID");
         String outcome = ((ca.uhn.hl7v2.model.v251.datatype.TX) order.getOBSERVATION(4).getOBX()
                 .getObservationValue(0).getData()).getValue();
         assertTrue(outcome.startsWith("scored  |^~\\&  ttt"), outcome);
         assertEquals(SafeText.LONG, outcome.length());
-        assertEquals(9, oru.encode().split("\r").length, "MSH PID ORC OBR and 5 OBX: no control character split a segment");
+        assertEquals(10, oru.encode().split("\r").length, "MSH PID ORC OBR and 6 OBX: no control character split a segment");
     }
 
     @Test
