@@ -223,6 +223,36 @@ public final class DeliveryQueue {
         });
     }
 
+    /**
+     * Gives back the deliveries {@code owner} still holds (a node shutting down in the middle of an
+     * attempt): due again now, for any node, rather than after the lease runs out. The unfinished
+     * attempt is audited as failed; the destination may have received it, so the next attempt
+     * sends the same message again (same SR instance, same HL7 control ID) and the receiver sees a
+     * repeat, never a different result.
+     *
+     * @return how many were given back
+     */
+    int release(String owner, Instant now) throws SQLException {
+        OffsetDateTime at = utc(now);
+        return sql.inTransaction(connection -> {
+            List<Claimed> held = Sql.query(connection, """
+                    SELECT id, study_instance_uid, result_id, study_revision, kind, destination, attempts, queued_at
+                      FROM delivery WHERE state = ? AND lease_owner = ? FOR UPDATE""", r -> new Claimed(r.getLong(1),
+                    r.getString(2), r.getLong(3), r.getInt(4), r.getString(5), r.getString(6), r.getInt(7),
+                    r.getObject(8, OffsetDateTime.class), Optional.empty()), DeliveryState.SENDING.name(), owner);
+            for (Claimed row : held) {
+                Sql.update(connection, "UPDATE delivery SET state = ?, lease_owner = NULL, lease_until = NULL,"
+                        + " next_attempt_at = ?, last_error = ? WHERE id = ?", DeliveryState.PENDING.name(), at,
+                        "attempt interrupted by a shutdown; queued again", row.id());
+                audit(connection, Actor.system(), AuditAction.RESULT_FAILED, row.studyUid(),
+                        List.of(References.diagnosticReport(row.resultId())), false, row.kind() + " " + row.destination()
+                                + ", revision " + row.revision() + ", attempt " + row.attempt()
+                                + ": interrupted by a shutdown of this node; queued again", now);
+            }
+            return held.size();
+        });
+    }
+
     /** Marks a claimed delivery SKIPPED: its destination does not want this message (nothing was sent). */
     void skip(Claimed claimed, String owner, String why) throws SQLException {
         sql.update("UPDATE delivery SET state = ?, last_error = ?, lease_owner = NULL, lease_until = NULL"

@@ -32,6 +32,7 @@ public final class DeliveryWorker {
     private static final Logger LOG = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final Duration SWEEP = Duration.ofSeconds(2);
     private static final Duration GIVE_UP_SWEEP = Duration.ofSeconds(30);
+    private static final Duration SHUTDOWN_WAIT = Duration.ofSeconds(5);
 
     private final DeliveryQueue queue;
     private final DeliveryDestinations destinations;
@@ -182,9 +183,36 @@ public final class DeliveryWorker {
         }
     }
 
+    /**
+     * Lets each sender finish the attempt it is in (up to {@link #SHUTDOWN_WAIT}), then gives back
+     * what this node still holds, so another node (or this one after a restart) sends it at once
+     * instead of after the lease.
+     */
     @PreDestroy
     void stop() {
         running = false;
+        long deadline = System.nanoTime() + SHUTDOWN_WAIT.toNanos();
+        for (Thread thread : threads) {
+            if (!thread.getName().startsWith("delivery-worker")) {
+                thread.interrupt();
+                continue;
+            }
+            try {
+                thread.join(Math.max(1, (deadline - System.nanoTime()) / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
         threads.forEach(Thread::interrupt);
+        try {
+            int released = queue.release(owner, Instant.now());
+            if (released > 0) {
+                LOG.warn("shutting down in the middle of {} delivery attempt(s): queued again for any node", released);
+            }
+        } catch (SQLException | RuntimeException e) {
+            LOG.warn("could not give back this node's deliveries; they are taken over when their lease ends: {}",
+                    e.toString());
+        }
     }
 }
