@@ -7,6 +7,7 @@ import org.cxrtriage.app.delivery.DeliveryDestinations.Target;
 import org.cxrtriage.compliance.AuditAction;
 import org.cxrtriage.compliance.chain.AuditEntry;
 import org.cxrtriage.compliance.chain.AuditLog;
+import org.cxrtriage.compliance.fhir.AuditEvents;
 
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -215,7 +216,8 @@ public final class DeliveryQueue {
                     attempt.delivered() ? null : detail, attempt.delivered() ? at : null, srInstanceUid.orElse(null),
                     claimed.id(), owner, DeliveryState.SENDING.name());
             audit(connection, Actor.system(), attempt.delivered() ? AuditAction.RESULT_SENT : AuditAction.RESULT_FAILED,
-                    claimed.studyUid(), List.of(References.diagnosticReport(claimed.resultId())), attempt.delivered(),
+                    claimed.studyUid(), List.of(References.diagnosticReport(claimed.resultId()), destination(claimed)),
+                    attempt.delivered(),
                     claimed.kind() + " " + claimed.destination() + ", revision " + claimed.revision() + ", attempt "
                             + claimed.attempt() + ": " + detail + outcome + (changed == 1 ? "" : "; the lease had passed to another node"),
                     now);
@@ -245,7 +247,8 @@ public final class DeliveryQueue {
                         + " next_attempt_at = ?, last_error = ? WHERE id = ?", DeliveryState.PENDING.name(), at,
                         "attempt interrupted by a shutdown; queued again", row.id());
                 audit(connection, Actor.system(), AuditAction.RESULT_FAILED, row.studyUid(),
-                        List.of(References.diagnosticReport(row.resultId())), false, row.kind() + " " + row.destination()
+                        List.of(References.diagnosticReport(row.resultId()), destination(row)), false,
+                        row.kind() + " " + row.destination()
                                 + ", revision " + row.revision() + ", attempt " + row.attempt()
                                 + ": interrupted by a shutdown of this node; queued again", now);
             }
@@ -279,7 +282,8 @@ public final class DeliveryQueue {
                 Sql.update(connection, "UPDATE delivery SET state = ?, last_error = COALESCE(last_error, ?) WHERE id = ?",
                         DeliveryState.FAILED.name(), "never attempted: is the destination still configured?", row.id());
                 audit(connection, Actor.system(), AuditAction.RESULT_FAILED, row.studyUid(),
-                        List.of(References.diagnosticReport(row.resultId())), false, row.kind() + " " + row.destination()
+                        List.of(References.diagnosticReport(row.resultId()), destination(row)), false,
+                        row.kind() + " " + row.destination()
                                 + ", revision " + row.revision() + ", after " + row.attempt() + " attempt(s): gave up, still"
                                 + " pending " + giveUp + " after it was queued", now);
             }
@@ -327,6 +331,11 @@ public final class DeliveryQueue {
                        boolean success, String details, Instant now) throws SQLException {
         audit.append(connection, new AuditEntry(now, actor.type(), actor.name(), action.code(), studyUid, resources,
                 success ? "SUCCESS" : "FAILURE", actor.source(), details));
+    }
+
+    /** The audit resource naming where an export went: an agent in the Destination role of the AuditEvent. */
+    private static String destination(Claimed claimed) {
+        return AuditEvents.DESTINATION_PREFIX + claimed.kind() + " " + claimed.destination();
     }
 
     static String bounded(String text) {
