@@ -63,6 +63,9 @@ async function start() {
       if (may("USER_ADMIN")) {
         $("admin").hidden = false;
         await loadUsers();
+        if (may("DELIVERY_ADMIN")) {
+          await loadDeliveries();
+        }
       }
       return;
     }
@@ -370,6 +373,36 @@ $("add-user").addEventListener("submit", async (event) => {
     await loadUsers();
   }
 });
+
+// For administrators: the result outbox per destination, its latest failures, and re-queuing them.
+async function loadDeliveries() {
+  const overview = await (await api("/admin/deliveries")).json();
+  $("deliveries").tBodies[0].replaceChildren(...overview.destinations.map((d) => {
+    const tr = document.createElement("tr");
+    tr.dataset.destination = d.destination;
+    tr.innerHTML = `<td>${escape(d.kind)}</td><td>${escape(d.destination)}</td><td>${d.pending}</td>
+      <td>${d.oldestPending ? formatTime(d.oldestPending) : ""}</td><td>${d.failed}</td>
+      <td>${d.failed > 0 ? "<button type=\"button\">Retry failed</button>" : ""}</td>`;
+    tr.querySelector("button")?.addEventListener("click", async () => {
+      const response = await api("/admin/deliveries/retry", { method: "POST",
+        body: JSON.stringify({ destination: d.destination }) });
+      $("deliveries-message").textContent = response.ok
+        ? `Re-queued ${(await response.json()).requeued} failed deliveries to ${d.destination}.`
+        : `Not re-queued: HTTP ${response.status}.`;
+      await loadDeliveries();
+    });
+    return tr;
+  }));
+  $("delivery-failures").replaceChildren(...overview.failures.map((f) => {
+    const li = document.createElement("li");
+    li.textContent = `${f.kind} ${f.destination}, revision ${f.revision}, ${f.attempts} attempt(s)`
+      + `${f.lastAttempt ? `, last ${formatTime(f.lastAttempt)}` : ""}: ${f.error}`;
+    return li;
+  }));
+  if (overview.workers > overview.workersAlive) {
+    $("deliveries-message").textContent = `Only ${overview.workersAlive} of ${overview.workers} sender threads are running.`;
+  }
+}
 
 $("reload-models").addEventListener("click", async () => {
   const response = await fetch("/admin/models/reload", { method: "POST", credentials: "same-origin",

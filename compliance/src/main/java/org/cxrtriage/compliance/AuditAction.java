@@ -57,7 +57,13 @@ public enum AuditAction {
     /** The suspension of AI triage ended. */
     MONITOR_RESUME("monitor.resume", EventClass.APPLICATION_ACTIVITY, null, 'U'),
     /** A model-performance report was written. */
-    MONITOR_REPORT("monitor.report", EventClass.EXPORT, null, 'R');
+    MONITOR_REPORT("monitor.report", EventClass.EXPORT, null, 'R'),
+    /** A study's result reached a destination (PACS, RIS, webhook, mailbox): data left the system. */
+    RESULT_SENT("result.sent", EventClass.EXPORT, null, 'R'),
+    /** An attempt to send a study's result failed (retried later, or given up). */
+    RESULT_FAILED("result.failed", EventClass.EXPORT, null, 'R'),
+    /** Somebody re-queued failed deliveries. */
+    RESULT_RETRY("result.retry", EventClass.APPLICATION_ACTIVITY, null, 'U');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {

@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "cxr-triage", mixinStandardHelpOptions = true,
         subcommands = {ModelCommand.class, CalibrateCommand.class, AuditCommand.class, UserCommand.class,
-                MonitorCommand.class})
+                MonitorCommand.class, DeliverCommand.class})
 public final class TriageCli {
 
     public static void main(String[] args) {

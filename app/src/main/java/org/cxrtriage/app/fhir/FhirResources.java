@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.UrlType;
 
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -41,6 +42,8 @@ import java.util.Map;
 final class FhirResources {
 
     static final String TRIAGE_SCORE_URL = "https://cxr-triage.org/fhir/StructureDefinition/triage-score";
+    /** The study in the PACS viewer (TRIAGE_VIEWER_URL), on ImagingStudy. */
+    static final String VIEWER_URL = "https://cxr-triage.org/fhir/StructureDefinition/viewer-url";
     static final String DICOM_UID_SYSTEM = "urn:dicom:uid";
     static final String PATIENT_ID_SYSTEM = "urn:cxr-triage:dicom-patient-id";
     static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
@@ -95,9 +98,11 @@ final class FhirResources {
         return patient;
     }
 
-    static ImagingStudy imagingStudy(StudyRow study, List<InstanceRow> instances) {
+    /** @param viewerUrl the study in the PACS viewer, when one is configured */
+    static ImagingStudy imagingStudy(StudyRow study, List<InstanceRow> instances, java.util.Optional<String> viewerUrl) {
         ImagingStudy resource = new ImagingStudy();
         resource.setId(study.uid());
+        viewerUrl.ifPresent(url -> resource.addExtension(VIEWER_URL, new UrlType(url)));
         resource.setStatus(ImagingStudy.ImagingStudyStatus.AVAILABLE);
         resource.addIdentifier().setSystem(DICOM_UID_SYSTEM).setValue("urn:oid:" + study.uid());
         if (study.accession() != null && !study.accession().isBlank()) {
@@ -210,6 +215,10 @@ final class FhirResources {
         report.setIssued(Date.from(result.createdAt().toInstant()));
         report.addImagingStudy(new Reference(References.imagingStudy(result.studyUid())));
         findings.forEach(f -> report.addResult(new Reference(References.observation(f.id()))));
+        if (!result.shadow()) {
+            report.addPresentedForm().setContentType("application/dicom").setUrl(References.structuredReport(result.id()))
+                    .setTitle("AI triage results as a DICOM Comprehensive 3D SR (TID 1500)");
+        }
         long positives = findings.stream().filter(FindingRow::positive).count();
         report.setConclusion((positives == 0 ? "No finding above its operating point. " : positives
                 + " finding(s) above the operating point. ") + DISCLAIMER

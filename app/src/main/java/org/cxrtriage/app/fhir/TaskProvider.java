@@ -25,6 +25,7 @@ import jakarta.inject.Singleton;
 import org.cxrtriage.app.security.FhirSecurityInterceptor;
 import org.cxrtriage.app.security.Principal;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.StudyRow;
 import org.cxrtriage.app.worklist.TaskRow;
 import org.cxrtriage.app.worklist.TaskSearch;
@@ -57,10 +58,12 @@ public final class TaskProvider implements IResourceProvider {
 
     private final WorklistQueries queries;
     private final WorklistActions actions;
+    private final StudyLinks links;
 
-    public TaskProvider(WorklistQueries queries, WorklistActions actions) {
+    public TaskProvider(WorklistQueries queries, WorklistActions actions, StudyLinks links) {
         this.queries = queries;
         this.actions = actions;
+        this.links = links;
     }
 
     @Override
@@ -101,7 +104,8 @@ public final class TaskProvider implements IResourceProvider {
                 if (includes != null && !includes.isEmpty()) {
                     Optional<StudyRow> study = queries.study(row.studyUid());
                     if (study.isPresent()) {
-                        task.getFocus().setResource(FhirResources.imagingStudy(study.get(), queries.instances(row.studyUid())));
+                        task.getFocus().setResource(FhirResources.imagingStudy(study.get(), queries.instances(row.studyUid()),
+                                links.viewer(row.studyUid(), study.get().accession())));
                     }
                 }
                 tasks.add(task);

@@ -70,6 +70,9 @@ public final class HttpAccessPolicy {
         if (path.equals("/api/monitoring") || path.startsWith("/api/monitoring/")) {
             return Optional.of(Permission.MONITORING_READ);
         }
+        if (path.startsWith("/api/admin/deliveries")) {
+            return Optional.of(Permission.DELIVERY_ADMIN);
+        }
         if (path.startsWith("/api/audit") || STUDY_AUDIT.matcher(path).matches()) {
             return Optional.of(Permission.AUDIT_READ);
         }

@@ -19,7 +19,9 @@ public enum Permission {
     /** Population monitoring: drift status, signals, feedback performance, subgroup counts (no patient data). */
     MONITORING_READ(false),
     /** Acknowledging a monitoring alarm, which lifts the stop rule's suspension until a new alarm. */
-    MONITORING_ACKNOWLEDGE(false);
+    MONITORING_ACKNOWLEDGE(false),
+    /** Result delivery: what is pending or failed per destination (no patient data), and re-queuing failures. */
+    DELIVERY_ADMIN(false);
 
     private final boolean patientData;
 

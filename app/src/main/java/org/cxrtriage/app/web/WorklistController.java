@@ -25,6 +25,7 @@ import org.cxrtriage.app.security.Principal;
 import org.cxrtriage.app.security.UserStore;
 import org.cxrtriage.app.worklist.FeedbackReason;
 import org.cxrtriage.app.worklist.ShiftStatistics;
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.WorklistActions;
 import org.cxrtriage.app.worklist.WorklistEntry;
 import org.cxrtriage.app.worklist.WorklistQueries;
@@ -64,15 +65,17 @@ public final class WorklistController {
     private final ShiftStatistics summary;
     private final StudySpool spool;
     private final org.cxrtriage.app.audit.AuditTrail audit;
+    private final StudyLinks links;
 
     public WorklistController(Authenticator authenticator, WorklistQueries queries, WorklistActions actions,
-                              ShiftStatistics summary, StudySpool spool, AuditTrail audit) {
+                              ShiftStatistics summary, StudySpool spool, AuditTrail audit, StudyLinks links) {
         this.authenticator = authenticator;
         this.queries = queries;
         this.actions = actions;
         this.summary = summary;
         this.spool = spool;
         this.audit = audit;
+        this.links = links;
     }
 
     @Post("/login")
@@ -170,7 +173,7 @@ public final class WorklistController {
                         .map(entry -> References.task(entry.task().studyUid())).toList(),
                 true, AccessFilter.source(request), "web worklist, " + entries.size() + " row(s)");
         Instant now = Instant.now();
-        return Map.of("version", version, "rows", entries.stream().map(entry -> WorklistJson.row(entry, now)).toList());
+        return Map.of("version", version, "rows", entries.stream().map(entry -> WorklistJson.row(entry, now, links)).toList());
     }
 
     @Get("/worklist/version")
@@ -187,7 +190,7 @@ public final class WorklistController {
         if (entry.isEmpty() || timeline.isEmpty()) {
             return HttpResponse.notFound();
         }
-        return HttpResponse.ok(WorklistJson.detail(entry.get(), timeline.get(), Instant.now()));
+        return HttpResponse.ok(WorklistJson.detail(entry.get(), timeline.get(), Instant.now(), links));
     }
 
     @Get(value = "/studies/{uid}/preview.png", produces = MediaType.IMAGE_PNG)

@@ -2,6 +2,7 @@ package org.cxrtriage.app.web;
 
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.PersonName;
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.StudyRow;
 import org.cxrtriage.app.worklist.TaskRow;
 import org.cxrtriage.app.worklist.WorklistEntry;
@@ -14,7 +15,10 @@ import java.time.OffsetDateTime;
 import java.time.Period;
 import java.util.List;
 
-/** The worklist as the web page's JSON shows it: display strings, waiting time, finding chips. */
+/**
+ * The worklist as the web page's JSON shows it: display strings, waiting time, finding chips, and
+ * the study's link in the PACS viewer ({@code viewerUrl}, empty when TRIAGE_VIEWER_URL is not set).
+ */
 final class WorklistJson {
 
     /** One finding chip: name, calibrated probability, and whether it is positive at the operating point. */
@@ -24,7 +28,7 @@ final class WorklistJson {
 
     record Row(String studyUid, String priority, boolean critical, double score, String status, String businessStatus,
                String reason, String patientName, String patientId, String age, String sex, String accession,
-               String studyTime, long waitingMinutes, String lastModified, List<Chip> chips) {
+               String studyTime, long waitingMinutes, String lastModified, List<Chip> chips, String viewerUrl) {
     }
 
     record Timeline(String received, String scored, String opened, String reviewed) {
@@ -37,7 +41,7 @@ final class WorklistJson {
     private WorklistJson() {
     }
 
-    static Row row(WorklistEntry entry, Instant now) {
+    static Row row(WorklistEntry entry, Instant now, StudyLinks links) {
         TaskRow task = entry.task();
         StudyRow study = entry.study();
         return new Row(task.studyUid(), task.priority(), task.critical(), task.triageScore(), task.status(),
@@ -45,11 +49,12 @@ final class WorklistJson {
                 text(study.patientId()), age(study.birthDate(), study.ageYears()), text(study.patientSex()),
                 text(study.accession()), time(study.started()),
                 Duration.between(study.firstReceived().toInstant(), now).toMinutes(), time(task.lastModified()),
-                entry.findings().stream().map(WorklistJson::chip).toList());
+                entry.findings().stream().map(WorklistJson::chip).toList(),
+                links.viewer(task.studyUid(), text(study.accession())).orElse(""));
     }
 
-    static Detail detail(WorklistEntry entry, WorklistQueries.Timeline timeline, Instant now) {
-        return new Detail(row(entry, now), text(timeline.modelId()), text(timeline.modelVersion()), text(timeline.device()),
+    static Detail detail(WorklistEntry entry, WorklistQueries.Timeline timeline, Instant now, StudyLinks links) {
+        return new Detail(row(entry, now, links), text(timeline.modelId()), text(timeline.modelVersion()), text(timeline.device()),
                 true, new Timeline(time(timeline.received()), time(timeline.scored()), time(timeline.opened()),
                 time(timeline.reviewed())), text(entry.study().description()), text(entry.study().modality()));
     }

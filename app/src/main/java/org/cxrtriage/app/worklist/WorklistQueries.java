@@ -80,6 +80,14 @@ public final class WorklistQueries {
                 row.getString(3)), studyUid);
     }
 
+    /** The instance, with its sender and its spooled file while the pixel data is kept. */
+    public Optional<InstanceFile> instanceFile(String sopInstanceUid) throws SQLException {
+        return sql.queryOne("SELECT sop_instance_uid, sop_class_uid, series_instance_uid, calling_ae_title, spool_path,"
+                + " pixels_deleted_at FROM instance WHERE sop_instance_uid = ?", row -> new InstanceFile(row.getString(1),
+                row.getString(2), row.getString(3), row.getString(4),
+                Optional.ofNullable(row.getObject(6) == null ? row.getString(5) : null)), sopInstanceUid);
+    }
+
     public Optional<TaskRow> task(String studyUid) throws SQLException {
         return sql.queryOne("SELECT " + TASK_COLUMNS + " FROM worklist_item WHERE study_instance_uid = ?",
                 WorklistQueries::task, studyUid);
@@ -145,6 +153,12 @@ public final class WorklistQueries {
         });
         return sql.query("SELECT " + RESULT_COLUMNS + " FROM triage_result" + where + " ORDER BY id", WorklistQueries::result,
                 parameters.toArray());
+    }
+
+    /** The active result that {@code resultId} superseded (the study's previous version), if any. */
+    public Optional<ResultRow> supersededBy(long resultId) throws SQLException {
+        return sql.queryOne("SELECT " + RESULT_COLUMNS + " FROM triage_result WHERE superseded_by = ? AND shadow = FALSE"
+                + " ORDER BY id DESC", WorklistQueries::result, resultId);
     }
 
     public Optional<ResultRow> scoredResult(long id) throws SQLException {
