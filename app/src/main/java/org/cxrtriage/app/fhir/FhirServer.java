@@ -26,7 +26,8 @@ public final class FhirServer {
     }
 
     @ServletBean(name = "fhir", urlPatterns = "/fhir/*", loadOnStartup = 1)
-    RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers, FhirSecurityInterceptor security) {
+    RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers, FhirSecurityInterceptor security,
+                              FhirConventions conventions) {
         RestfulServer server = new RestfulServer(context) {
             /** No X-Powered-By: the server software and its version are nobody's business on a hospital network. */
             @Override
@@ -43,6 +44,7 @@ public final class FhirServer {
         server.setPagingProvider(paging);
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerInterceptor(security);
+        server.registerInterceptor(conventions);
         return server;
     }
 }
