@@ -2,7 +2,6 @@ package org.cxrtriage.app.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import io.micronaut.context.annotation.Factory;
@@ -27,7 +26,7 @@ public final class FhirServer {
 
     @ServletBean(name = "fhir", urlPatterns = "/fhir/*", loadOnStartup = 1)
     RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers, FhirSecurityInterceptor security,
-                              FhirConventions conventions) {
+                              FhirConventions conventions, DatabasePagingProvider paging) {
         RestfulServer server = new RestfulServer(context) {
             /** No X-Powered-By: the server software and its version are nobody's business on a hospital network. */
             @Override
@@ -38,9 +37,7 @@ public final class FhirServer {
         server.setImplementationDescription("cxr-triage chest X-ray triage worklist (AI triage, not a diagnosis)");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPrettyPrint(false);
-        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(200);
-        paging.setDefaultPageSize(50);
-        paging.setMaximumPageSize(500);
+        // Paging state lives in the database: next links work on every node and survive other searches.
         server.setPagingProvider(paging);
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerInterceptor(security);
