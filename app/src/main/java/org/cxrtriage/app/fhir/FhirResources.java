@@ -42,6 +42,8 @@ final class FhirResources {
 
     static final String TRIAGE_SCORE_URL = "https://cxr-triage.org/fhir/StructureDefinition/triage-score";
     static final String DICOM_UID_SYSTEM = "urn:dicom:uid";
+    /** ISO 21090 name representation: ABC alphabetic, IDE ideographic, SYL syllabic (phonetic). */
+    static final String NAME_REPRESENTATION = "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation";
     static final String PATIENT_ID_SYSTEM = "urn:cxr-triage:dicom-patient-id";
     static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
     static final String INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
@@ -89,14 +91,30 @@ final class FhirResources {
                 identifier.getAssigner().setDisplay(study.issuerOfPatientId());
             }
         }
-        PersonName.parse(study.patientName()).groups().stream().findFirst().ifPresent(group -> {
-            HumanName name = patient.addName().setFamily(group.family());
+        // One HumanName per component group (alphabetic, ideographic, phonetic), each marked with its
+        // representation, never the groups mixed into one name's given names.
+        for (PersonName.Group group : PersonName.parse(study.patientName()).groups()) {
+            HumanName name = patient.addName();
+            if (!group.family().isBlank()) {
+                name.setFamily(group.family());
+            }
             for (String given : new String[] {group.given(), group.middle()}) {
                 if (!given.isBlank()) {
                     name.addGiven(given);
                 }
             }
-        });
+            if (!group.prefix().isBlank()) {
+                name.addPrefix(group.prefix());
+            }
+            if (!group.suffix().isBlank()) {
+                name.addSuffix(group.suffix());
+            }
+            name.addExtension(NAME_REPRESENTATION, new org.hl7.fhir.r4.model.CodeType(switch (group.representation()) {
+                case ALPHABETIC -> "ABC";
+                case IDEOGRAPHIC -> "IDE";
+                case PHONETIC -> "SYL";
+            }));
+        }
         patient.setGender(switch (study.patientSex() == null ? "" : study.patientSex()) {
             case "M" -> Enumerations.AdministrativeGender.MALE;
             case "F" -> Enumerations.AdministrativeGender.FEMALE;
@@ -122,7 +140,10 @@ final class FhirResources {
             resource.setSubject(new Reference(References.patient(study.patientKey())));
         }
         if (study.started() != null) {
-            resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant())));
+            // The study's own offset (Timezone Offset From UTC) where the database kept it; the instant is right either way.
+            resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant()),
+                    ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND,
+                    java.util.TimeZone.getTimeZone(study.started().getOffset())));
         }
         if (study.description() != null && !study.description().isBlank()) {
             resource.setDescription(study.description());
