@@ -48,7 +48,7 @@ public final class StructuredReports {
             return Optional.empty();
         }
         OutboxMessage decision = queue.message(resultId).orElseGet(() -> decided(result.get()));
-        Optional<ResultMessage.Previous> previous = queries.supersededBy(resultId).map(earlier -> new ResultMessage.Previous(
+        Optional<ResultMessage.Previous> previous = queries.previousActive(resultId).map(earlier -> new ResultMessage.Previous(
                 earlier.revision(), earlier.id(),
                 Optional.of(DerivedUids.srInstance(earlier.studyUid(), earlier.revision(), earlier.id()))));
         ResultMessage message = messages.read(decision, previous);

@@ -56,14 +56,19 @@ public final class ImagingStudyProvider implements IResourceProvider {
     @Search
     public List<ImagingStudy> search(@OptionalParam(name = ImagingStudy.SP_IDENTIFIER) TokenParam identifier,
                                      @OptionalParam(name = ImagingStudy.SP_PATIENT) ReferenceParam patient,
-                                     @OptionalParam(name = ImagingStudy.SP_STARTED) DateRangeParam started) {
+                                     @OptionalParam(name = ImagingStudy.SP_STARTED) DateRangeParam started,
+                                     @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated) {
         FhirDates startedRange = FhirDates.of(started);
+        FhirDates updated = FhirDates.of(lastUpdated);
         StudySearch search = new StudySearch(Optional.ofNullable(identifier).map(TokenParam::getValue),
                 Optional.ofNullable(patient).map(ReferenceParam::getIdPart), startedRange.from(), startedRange.to());
         try {
             List<ImagingStudy> studies = new ArrayList<>();
             for (StudyRow study : queries.studies(search)) {
-                studies.add(imagingStudy(study));
+                ImagingStudy resource = imagingStudy(study);
+                if (SearchResults.updatedWithin(resource.getMeta().getLastUpdated(), updated)) {
+                    studies.add(resource);
+                }
             }
             return studies;
         } catch (SQLException e) {

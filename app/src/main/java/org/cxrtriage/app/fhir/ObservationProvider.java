@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -60,34 +61,44 @@ public final class ObservationProvider implements IResourceProvider {
         try {
             FindingRow finding = queries.finding(findingId(id)).orElseThrow(() -> FhirErrors.notFound("Observation", id));
             ResultRow result = queries.result(finding.resultId()).orElseThrow();
-            return FhirResources.observation(finding, result, queries.study(result.studyUid()).orElse(null));
+            return new ResultEvidence(queries).observation(finding, result);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
     }
 
     @Search
-    public List<Observation> search(@OptionalParam(name = Observation.SP_SUBJECT) ReferenceParam subject,
-                                    @OptionalParam(name = Observation.SP_DERIVED_FROM) ReferenceParam derivedFrom,
-                                    @OptionalParam(name = Observation.SP_CODE) TokenParam code) {
+    public IBundleProvider search(@OptionalParam(name = Observation.SP_SUBJECT) ReferenceParam subject,
+                                  @OptionalParam(name = Observation.SP_DERIVED_FROM) ReferenceParam derivedFrom,
+                                  @OptionalParam(name = Observation.SP_CODE) TokenParam code,
+                                  @OptionalParam(name = "_lastUpdated") ca.uhn.fhir.rest.param.DateRangeParam lastUpdated,
+                                  @ca.uhn.fhir.rest.annotation.IncludeParam(reverse = true, allow = {"Provenance:target"})
+                                  java.util.Set<ca.uhn.fhir.model.api.Include> revIncludes) {
+        FhirDates updated = FhirDates.of(lastUpdated);
+        boolean withProvenance = revIncludes != null && !revIncludes.isEmpty();
         try {
-            List<Observation> observations = new ArrayList<>();
-            Map<String, Optional<StudyRow>> studies = new java.util.HashMap<>();
+            List<SearchResults.Hit> hits = new ArrayList<>();
+            ResultEvidence evidence = new ResultEvidence(queries);
             List<ResultRow> results = queries.scoredResults(Optional.ofNullable(derivedFrom).map(ReferenceParam::getIdPart),
                     Optional.ofNullable(subject).map(ReferenceParam::getIdPart));
             Map<Long, List<FindingRow>> findings = queries.findings(results.stream().map(ResultRow::id).toList());
             for (ResultRow result : results) {
-                if (!studies.containsKey(result.studyUid())) {
-                    studies.put(result.studyUid(), queries.study(result.studyUid()));
-                }
-                StudyRow study = studies.get(result.studyUid()).orElse(null);
-                for (FindingRow finding : findings.getOrDefault(result.id(), List.of())) {
+                List<FindingRow> its = findings.getOrDefault(result.id(), List.of());
+                List<org.hl7.fhir.instance.model.api.IBaseResource> provenance = null;
+                for (FindingRow finding : its) {
                     if (code == null || matches(code, finding)) {
-                        observations.add(FhirResources.observation(finding, result, study));
+                        Observation observation = evidence.observation(finding, result);
+                        if (!SearchResults.updatedWithin(observation.getMeta().getLastUpdated(), updated)) {
+                            continue;
+                        }
+                        if (withProvenance && provenance == null) {
+                            provenance = List.of(evidence.provenance(result, its));
+                        }
+                        hits.add(new SearchResults.Hit(observation, withProvenance ? provenance : List.of()));
                     }
                 }
             }
-            return observations;
+            return SearchResults.of(hits);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }

@@ -8,8 +8,9 @@ import java.time.OffsetDateTime;
  * @param status         ready, in-progress or completed
  * @param businessStatus scored or not-scored (then {@code reason} says why)
  * @param agedScore      the triage score plus the waiting bonus the list is ordered by
+ * @param version        raised on every change (FHIR meta.versionId, the ETag an If-Match must name)
  */
 public record TaskRow(String studyUid, String status, String priority, double triageScore, double agedScore,
                       boolean critical, String businessStatus, String reason, Long currentResultId, String owner,
-                      OffsetDateTime authoredOn, OffsetDateTime lastModified) {
+                      OffsetDateTime authoredOn, OffsetDateTime lastModified, long version) {
 }

@@ -34,18 +34,44 @@ public final class WorklistActions {
 
     /** Returns false when the study has no worklist item. {@code source}: the actor's network address. */
     public boolean changeStatus(String studyUid, String status, String actor, String source) throws SQLException {
+        return changeStatus(studyUid, status, actor, source, java.util.OptionalLong.empty()) == Change.DONE;
+    }
+
+    /** What a conditional change did. */
+    public enum Change {
+        DONE,
+        /** The study has no worklist item. */
+        NOT_FOUND,
+        /** The item changed since the version the client named (If-Match): nothing was changed. */
+        STALE
+    }
+
+    /**
+     * Changes the item's status only if its version is still {@code expectedVersion} (when given),
+     * checked and changed under the row lock, so two clients cannot both act on one read.
+     */
+    public Change changeStatus(String studyUid, String status, String actor, String source,
+                               java.util.OptionalLong expectedVersion) throws SQLException {
         if (!STATUSES.contains(status)) {
             throw new IllegalArgumentException("Task.status '" + status + "' cannot be set here; use ready, in-progress or completed");
         }
         OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
+        Change[] outcome = {Change.DONE};
         Optional<String> previous = sql.inTransaction(connection -> {
-            Optional<String> before = Sql.queryOne(connection,
-                    "SELECT status FROM worklist_item WHERE study_instance_uid = ? FOR UPDATE", row -> row.getString(1), studyUid);
-            if (before.isEmpty()) {
-                return before;
+            Optional<Object[]> current = Sql.queryOne(connection,
+                    "SELECT status, version FROM worklist_item WHERE study_instance_uid = ? FOR UPDATE",
+                    row -> new Object[] {row.getString(1), row.getLong(2)}, studyUid);
+            if (current.isEmpty()) {
+                outcome[0] = Change.NOT_FOUND;
+                return Optional.<String>empty();
             }
+            if (expectedVersion.isPresent() && expectedVersion.getAsLong() != (Long) current.get()[1]) {
+                outcome[0] = Change.STALE;
+                return Optional.<String>empty();
+            }
+            Optional<String> before = Optional.of((String) current.get()[0]);
             Sql.update(connection, """
-                    UPDATE worklist_item SET status = ?, owner = ?, last_modified = ?,
+                    UPDATE worklist_item SET status = ?, owner = ?, last_modified = ?, version = version + 1,
                            first_opened_at = CASE WHEN ? = 'in-progress' AND first_opened_at IS NULL THEN ? ELSE first_opened_at END,
                            completed_at = CASE WHEN ? = 'completed' THEN ? ELSE completed_at END
                      WHERE study_instance_uid = ?""", status, actor, now, status, now, status, now, studyUid);
@@ -55,10 +81,10 @@ public final class WorklistActions {
             return before;
         });
         if (previous.isEmpty()) {
-            return false;
+            return outcome[0];
         }
         audit.user(actor, AuditAction.TASK_UPDATE, studyUid, List.of("Task/" + studyUid), true, source, previous.get() + " -> " + status);
-        return true;
+        return Change.DONE;
     }
 
     /** Records agreement or disagreement with one AI finding; false when the finding is unknown. */

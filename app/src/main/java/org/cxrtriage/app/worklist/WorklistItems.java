@@ -35,7 +35,7 @@ public final class WorklistItems {
             Sql.update(connection, """
                     UPDATE worklist_item SET priority = ?, priority_rank = ?, triage_score = ?,
                            aged_score = GREATEST(aged_score, ?), critical = ?, business_status = ?, reason = ?,
-                           current_result_id = ?, last_modified = ?
+                           current_result_id = ?, last_modified = ?, version = version + 1
                      WHERE study_instance_uid = ?""", raised.priority().code(), raised.priority().ordinal(), raised.score(),
                     raised.score(), raised.critical(), status.code(), reason.orElse(null), resultId, at, studyUid);
             return raised;
