@@ -57,7 +57,15 @@ public enum AuditAction {
     /** The suspension of AI triage ended. */
     MONITOR_RESUME("monitor.resume", EventClass.APPLICATION_ACTIVITY, null, 'U'),
     /** A model-performance report was written. */
-    MONITOR_REPORT("monitor.report", EventClass.EXPORT, null, 'R');
+    MONITOR_REPORT("monitor.report", EventClass.EXPORT, null, 'R'),
+    /** A model version was verified and installed beside the others; details: version, SHA-256, reason. */
+    MODEL_INSTALL("model.install", EventClass.APPLICATION_ACTIVITY, null, 'C'),
+    /** A model version changed rollout state (shadow, canary, active, ...); details: reason and evidence. */
+    MODEL_STAGE("model.stage", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** An administrator rolled a model back to its previous version; details: reason. */
+    MODEL_ROLLBACK("model.rollback", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** A canary went back to shadow by itself because its monitoring reached the stop rule. */
+    MODEL_AUTO_ROLLBACK("model.auto-rollback", EventClass.APPLICATION_ACTIVITY, null, 'U');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {
