@@ -23,6 +23,15 @@ public final class ModelVersions {
     }
 
     public static Path reference(Path target, String version, boolean flagsEverything) throws Exception {
+        return reference(target, version, flagsEverything, false);
+    }
+
+    /**
+     * @param rejectsEveryImage the reference profile's image distance threshold is 0, so the
+     *                          reliability verdict finds every image unlike the reference (unreliable)
+     */
+    public static Path reference(Path target, String version, boolean flagsEverything, boolean rejectsEveryImage)
+            throws Exception {
         BundledModels.extractReference(Files.createDirectories(target));
         ObjectNode manifest = (ObjectNode) JSON.readTree(target.resolve("manifest.json").toFile());
         manifest.put("version", version);
@@ -30,6 +39,9 @@ public final class ModelVersions {
         Path profileFile = target.resolve(profileSpec.path("file").asText());
         ObjectNode profile = (ObjectNode) JSON.readTree(profileFile.toFile());
         profile.put("version", version);
+        if (rejectsEveryImage) {
+            ((ObjectNode) profile.path("imageDistance")).put("threshold", 0.0);
+        }
         JSON.writeValue(profileFile.toFile(), profile);
         profileSpec.put("version", version);
         profileSpec.put("sha256", ModelDirectory.sha256(profileFile));
