@@ -63,7 +63,15 @@ public enum AuditAction {
     /** An attempt to send a study's result failed (retried later, or given up). */
     RESULT_FAILED("result.failed", EventClass.EXPORT, null, 'R'),
     /** Somebody re-queued failed deliveries. */
-    RESULT_RETRY("result.retry", EventClass.APPLICATION_ACTIVITY, null, 'U');
+    RESULT_RETRY("result.retry", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** A model version was verified and installed beside the others; details: version, SHA-256, reason. */
+    MODEL_INSTALL("model.install", EventClass.APPLICATION_ACTIVITY, null, 'C'),
+    /** A model version changed rollout state (shadow, canary, active, ...); details: reason and evidence. */
+    MODEL_STAGE("model.stage", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** An administrator rolled a model back to its previous version; details: reason. */
+    MODEL_ROLLBACK("model.rollback", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** A canary went back to shadow by itself because its monitoring reached the stop rule. */
+    MODEL_AUTO_ROLLBACK("model.auto-rollback", EventClass.APPLICATION_ACTIVITY, null, 'U');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {

@@ -36,8 +36,8 @@ import java.util.Map;
 /**
  * Maps worklist rows to FHIR R4 resources. Resource ids: ImagingStudy and Task use the Study
  * Instance UID; Patient a hash of the patient ID (no identifier in URLs); Observation "f" + finding
- * row id; DiagnosticReport and Provenance "r" + result row id; Device the model id and the start of
- * its SHA-256.
+ * row id; DiagnosticReport and Provenance "r" + result row id; Device the model id, its version and
+ * the start of its SHA-256 (ModelDevice).
  */
 final class FhirResources {
 
@@ -71,8 +71,8 @@ final class FhirResources {
         return Math.max(0, study.revision()) + "." + study.instanceCount();
     }
 
-    static String deviceId(String modelId, String sha256) {
-        return ModelDevice.id(modelId, sha256);
+    static String deviceId(String modelId, String version, String sha256) {
+        return ModelDevice.id(modelId, version, sha256);
     }
 
     /** "not scored: lateral view only", "unreliable: ...": the coded status in words, for people. */
@@ -239,7 +239,7 @@ final class FhirResources {
         }
         observation.getMethod().setText("AI model " + result.modelId() + " " + result.modelVersion()
                 + ", calibrated probability" + (result.shadow() ? " (shadow model: not used for priority)" : ""));
-        observation.setDevice(new Reference(References.device(deviceId(result.modelId(), result.modelSha256()))));
+        observation.setDevice(new Reference(References.device(deviceId(result.modelId(), result.modelVersion(), result.modelSha256()))));
         observation.addDerivedFrom(new Reference(References.imagingStudy(result.studyUid())));
         if (successor != null) {
             observation.addNote().setText(supersededText(result, successor));
@@ -289,7 +289,7 @@ final class FhirResources {
     /** The model as a Device: id, version, file SHA-256 and the calibration version(s) of its findings. */
     static Device device(ResultRow result, List<FindingRow> findings) {
         Device device = new Device();
-        device.setId(deviceId(result.modelId(), result.modelSha256()));
+        device.setId(deviceId(result.modelId(), result.modelVersion(), result.modelSha256()));
         device.addIdentifier().setSystem("urn:cxr-triage:model-sha256").setValue(result.modelSha256());
         device.addDeviceName().setName(result.modelId()).setType(Device.DeviceNameType.MODELNAME);
         device.addVersion().setValue(result.modelVersion()).getType().setText("model version");
@@ -313,7 +313,7 @@ final class FhirResources {
         provenance.addTarget(new Reference(References.diagnosticReport(result.id())));
         findings.forEach(f -> provenance.addTarget(new Reference(References.observation(f.id()))));
         provenance.setRecorded(Date.from(result.createdAt().toInstant()));
-        provenance.addAgent().setWho(new Reference(References.device(deviceId(result.modelId(), result.modelSha256()))))
+        provenance.addAgent().setWho(new Reference(References.device(deviceId(result.modelId(), result.modelVersion(), result.modelSha256()))))
                 .getType().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/provenance-participant-type")
                 .setCode("performer");
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)

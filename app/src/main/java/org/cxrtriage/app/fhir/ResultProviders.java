@@ -106,13 +106,15 @@ final class ResultProviders {
         }
     }
 
-    /** Each model (id and file hash) that produced a result, as a Device. */
+    /** Each model version that produced a result or is installed, as a Device with its rollout state. */
     @Singleton
     public static final class Devices implements IResourceProvider {
         private final WorklistQueries queries;
+        private final org.cxrtriage.app.triage.rollout.ModelRollout rollout;
 
-        public Devices(WorklistQueries queries) {
+        public Devices(WorklistQueries queries, org.cxrtriage.app.triage.rollout.ModelRollout rollout) {
             this.queries = queries;
+            this.rollout = rollout;
         }
 
         @Override
@@ -138,11 +140,12 @@ final class ResultProviders {
             try {
                 Map<String, Device> devices = new LinkedHashMap<>();
                 for (ResultRow result : queries.scoredResults(Optional.empty(), Optional.empty())) {
-                    String id = FhirResources.deviceId(result.modelId(), result.modelSha256());
+                    String id = FhirResources.deviceId(result.modelId(), result.modelVersion(), result.modelSha256());
                     if (!devices.containsKey(id)) {
                         devices.put(id, FhirResources.device(result, queries.findings(result.id())));
                     }
                 }
+                RolloutDevices.addTo(devices, rollout.list());
                 return devices;
             } catch (SQLException e) {
                 throw FhirErrors.database(e);

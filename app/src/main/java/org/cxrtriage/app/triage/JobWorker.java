@@ -7,7 +7,7 @@ import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.audit.ModelDevice;
 import org.cxrtriage.dicom.store.StudySpool;
 import org.cxrtriage.app.config.WorkerConfig;
-import org.cxrtriage.models.registry.ModelRegistry;
+import org.cxrtriage.app.triage.rollout.RolloutModels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,7 +40,7 @@ public final class JobWorker {
     private final JobQueue queue;
     private final TriagePipeline pipeline;
     private final TriageResults results;
-    private final ModelRegistry models;
+    private final RolloutModels rollout;
     private final AuditTrail audit;
     private final StudySpool spool;
     private final StepTimer steps;
@@ -51,12 +51,12 @@ public final class JobWorker {
     private volatile String lastDeath = "";
     private volatile boolean running = true;
 
-    public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageResults results, ModelRegistry models, AuditTrail audit,
+    public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageResults results, RolloutModels rollout, AuditTrail audit,
                      StudySpool spool, StepTimer steps, WorkerConfig config) {
         this.queue = queue;
         this.pipeline = pipeline;
         this.results = results;
-        this.models = models;
+        this.rollout = rollout;
         this.audit = audit;
         this.spool = spool;
         this.steps = steps;
@@ -113,8 +113,9 @@ public final class JobWorker {
     private void triage(TriageJob job) throws Exception {
         List<Path> files = steps.time("load", () -> results.studyFiles(job.studyInstanceUid()).stream()
                 .map(spool::resolve).toList());
-        ModelRegistry.Snapshot snapshot = models.current();
-        StudyOutcome outcome = pipeline.triage(files, snapshot);
+        RolloutModels.Selection selection = rollout.select(job.studyInstanceUid(),
+                results.callingAeTitle(job.studyInstanceUid()));
+        StudyOutcome outcome = pipeline.triage(files, selection.snapshot()).withRolloutRoles(selection.roles());
         steps.time("persist", () -> {
             results.store(job, owner, outcome, Instant.now());
             return null;

@@ -54,9 +54,10 @@ public final class TriageResults {
             if (outcome.details().isPresent()) {
                 saveStudyDetails(connection, job.studyInstanceUid(), outcome.details().get());
             }
-            decide(connection, job, outcome.active(), outcome.details().flatMap(InstanceMetadata::requestedPriority), at);
+            decide(connection, job, outcome.active(), outcome.rolloutRole(outcome.active()),
+                    outcome.details().flatMap(InstanceMetadata::requestedPriority), at);
             for (Outcome shadow : outcome.shadows()) {
-                insertResult(connection, job, shadow, at);
+                insertResult(connection, job, shadow, outcome.rolloutRole(shadow), at);
             }
             JobQueue.complete(connection, job, owner, JobState.DONE, null, at);
             return null;
@@ -67,10 +68,17 @@ public final class TriageResults {
     public void storeFailure(TriageJob job, String owner, String error, Instant now) throws SQLException, LeaseLostException {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         sql.inTransaction(connection -> {
-            decide(connection, job, Outcome.failed(error), Optional.empty(), at);
+            decide(connection, job, Outcome.failed(error), Optional.empty(), Optional.empty(), at);
             JobQueue.complete(connection, job, owner, JobState.FAILED, error, at);
             return null;
         });
+    }
+
+    /** The calling AE title that sent the study's first radiograph, which canary assignment may be limited to. */
+    public Optional<String> callingAeTitle(String studyUid) throws SQLException {
+        return sql.query("SELECT calling_ae_title FROM instance WHERE study_instance_uid = ? AND kind = 'RADIOGRAPH'"
+                + " ORDER BY received_at, sop_instance_uid", row -> row.getString(1), studyUid).stream()
+                .filter(java.util.Objects::nonNull).findFirst();
     }
 
     /**
@@ -82,10 +90,13 @@ public final class TriageResults {
                 + " ORDER BY received_at, sop_instance_uid", row -> row.getString(1), studyUid);
     }
 
-    /** Stores the active outcome, puts it on the worklist and queues its deliveries. */
-    private void decide(Connection connection, TriageJob job, Outcome active, Optional<String> requestedPriority,
-                        OffsetDateTime at) throws SQLException {
-        long result = insertResult(connection, job, active, at);
+    /**
+     * Stores the active outcome (with the rollout role of the version that produced it), puts it on
+     * the worklist and queues its deliveries.
+     */
+    private void decide(Connection connection, TriageJob job, Outcome active, Optional<String> role,
+                        Optional<String> requestedPriority, OffsetDateTime at) throws SQLException {
+        long result = insertResult(connection, job, active, role, at);
         Sql.update(connection, """
                 UPDATE triage_result SET superseded_by = ?
                  WHERE study_instance_uid = ? AND shadow = FALSE AND id <> ? AND superseded_by IS NULL""",
@@ -124,8 +135,8 @@ public final class TriageResults {
         return value == null || value.isBlank() ? null : value;
     }
 
-    private static long insertResult(Connection connection, TriageJob job, Outcome outcome, OffsetDateTime at)
-            throws SQLException {
+    private static long insertResult(Connection connection, TriageJob job, Outcome outcome, Optional<String> role,
+                                     OffsetDateTime at) throws SQLException {
         Optional<ModelScore> score = outcome.score();
         WorklistPriority.Decision model = score.map(s -> WorklistPriority.decide(Optional.empty(), Optional.of(s)))
                 .orElse(outcome.decision());
@@ -140,8 +151,8 @@ public final class TriageResults {
                 INSERT INTO triage_result (study_instance_uid, study_revision, job_id, status, reason, shadow, model_id,
                        model_version, model_sha256, device, sop_instance_uid, triage_score, critical, created_at,
                        reliable, reliability_reason, reliability_score, calling_ae_title, numeric_facts, categorical_facts,
-                       patient_age_years, patient_sex)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", job.studyInstanceUid(),
+                       patient_age_years, patient_sex, rollout_role)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", job.studyInstanceUid(),
                 job.studyRevision(), job.id(), score.isPresent() ? "SCORED" : "NOT_SCORED", outcome.reason().orElse(null),
                 outcome.shadow(), score.map(ModelScore::modelId).orElse(null), score.map(ModelScore::modelVersion).orElse(null),
                 score.map(ModelScore::modelSha256).orElse(null),
@@ -151,7 +162,7 @@ public final class TriageResults {
                 verdict.map(v -> HeaderValues.bound(v.reason(), 500)).filter(r -> !r.isEmpty()).orElse(null),
                 verdict.map(Verdict::score).filter(Double::isFinite).orElse(null), caller.orElse(null),
                 FactsJson.numeric(outcome.facts().numeric()), FactsJson.categorical(outcome.facts().categorical()),
-                patient.map(Patient::ageYears).orElse(null), patient.map(Patient::sex).orElse(null));
+                patient.map(Patient::ageYears).orElse(null), patient.map(Patient::sex).orElse(null), role.orElse(null));
         if (score.isPresent()) {
             List<Object[]> findings = new ArrayList<>();
             for (FindingScore f : score.get().findings()) {

@@ -1,0 +1,22 @@
+package org.cxrtriage.app.triage.rollout;
+
+import io.micronaut.context.annotation.Factory;
+import io.micronaut.context.annotation.Value;
+import jakarta.inject.Singleton;
+import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.app.db.Sql;
+
+/** The rollout writer inside the server, with the rules of {@code triage.rollout.*} (README "Model rollout"). */
+@Factory
+final class RolloutFactory {
+
+    @Singleton
+    ModelRollout modelRollout(Sql sql, AuditTrail audit, StorageConfig storage,
+                              @Value("${triage.rollout.min-shadow-studies:200}") int minShadowStudies,
+                              @Value("${triage.rollout.min-agreement:0.90}") double minAgreement,
+                              @Value("${triage.rollout.sensitivity-margin:0.02}") double sensitivityMargin) {
+        return new ModelRollout(sql, audit.log(), storage.dataDir(),
+                new RolloutRules(minShadowStudies, minAgreement, sensitivityMargin));
+    }
+}

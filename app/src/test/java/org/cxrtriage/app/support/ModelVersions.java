@@ -1,0 +1,58 @@
+package org.cxrtriage.app.support;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.cxrtriage.models.manifest.ModelDirectory;
+import org.cxrtriage.models.registry.BundledModels;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Other versions of the reference model, as a vendor would ship them: the same ONNX file with a
+ * new version in its manifest (and its reference profile, whose SHA-256 the manifest records), and
+ * optionally every critical operating point moved to 0, so that version flags every study critical
+ * and its decisions are told apart from the reference's.
+ */
+public final class ModelVersions {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private ModelVersions() {
+    }
+
+    public static Path reference(Path target, String version, boolean flagsEverything) throws Exception {
+        return reference(target, version, flagsEverything, false);
+    }
+
+    /**
+     * @param rejectsEveryImage the reference profile's image distance threshold is 0, so the
+     *                          reliability verdict finds every image unlike the reference (unreliable)
+     */
+    public static Path reference(Path target, String version, boolean flagsEverything, boolean rejectsEveryImage)
+            throws Exception {
+        BundledModels.extractReference(Files.createDirectories(target));
+        ObjectNode manifest = (ObjectNode) JSON.readTree(target.resolve("manifest.json").toFile());
+        manifest.put("version", version);
+        ObjectNode profileSpec = (ObjectNode) manifest.path("reliability").path("profile");
+        Path profileFile = target.resolve(profileSpec.path("file").asText());
+        ObjectNode profile = (ObjectNode) JSON.readTree(profileFile.toFile());
+        profile.put("version", version);
+        if (rejectsEveryImage) {
+            ((ObjectNode) profile.path("imageDistance")).put("threshold", 0.0);
+        }
+        JSON.writeValue(profileFile.toFile(), profile);
+        profileSpec.put("version", version);
+        profileSpec.put("sha256", ModelDirectory.sha256(profileFile));
+        if (flagsEverything) {
+            for (JsonNode finding : manifest.path("findings")) {
+                if (finding.path("critical").asBoolean() && finding.has("operatingPoint")) {
+                    ((ObjectNode) finding.path("operatingPoint")).put("threshold", 0.0);
+                }
+            }
+        }
+        JSON.writeValue(target.resolve("manifest.json").toFile(), manifest);
+        return target;
+    }
+}
