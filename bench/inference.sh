@@ -17,8 +17,8 @@ done
 
 echo "making a DenseNet-121-sized ONNX model (random weights)"
 /usr/bin/python3 models/reference/make_densenet.py "$WORK/densenet121" >/dev/null 2>&1
-mvn -B -ntp -q -Dstyle.color=never test-compile -pl models >/dev/null
-mvn -B -ntp -q -Dstyle.color=never dependency:build-classpath -pl models -Dmdep.outputFile="$WORK/classpath" >/dev/null
+source "$ROOT/bench/build.sh"
+bench_classpath models "$WORK/classpath"
 java -cp "models/target/test-classes:models/target/classes:$(cat "$WORK/classpath")" \
   -Dlogback.configurationFile=app/src/main/resources/logback.xml -Drounds="${ROUNDS:-60}" \
   org.cxrtriage.models.bench.ReferenceExtract "$WORK/reference"

@@ -19,9 +19,9 @@ cleanup() {
 trap cleanup EXIT
 
 cd "$ROOT"
-mvn -B -ntp -q -Dstyle.color=never dependency:build-classpath -pl test-data -Dmdep.outputFile="$WORK/classpath" >/dev/null
+source "$ROOT/bench/build.sh"
+bench_classpath test-data "$WORK/classpath"
 CP="$(cat "$WORK/classpath")"
-[[ -d test-data/target/classes ]] || mvn -B -ntp -q -Dstyle.color=never compile -pl test-data
 echo "generating 2 x $N instances (1600x1600, 16-bit, ~5 MB each) in $WORK"
 for set in single parallel; do
   java -cp "test-data/target/classes:$CP" org.cxrtriage.testdata.GeneratePhantoms "$WORK/$set" "$N" 1600 "$((N / 5 > 0 ? N / 5 : 1))" >/dev/null

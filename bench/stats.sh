@@ -5,6 +5,7 @@
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
-mvn -B -ntp -q -Dstyle.color=never test-compile -pl models >/dev/null
+source "$ROOT/bench/build.sh"
+bench_classpath models "$(mktemp /tmp/cxr-bench-stats.XXXXXX)"
 java -cp "models/target/test-classes:models/target/classes" -Drounds="${ROUNDS:-30}" \
   org.cxrtriage.models.stats.StatsBenchmark

@@ -98,7 +98,7 @@ public final class ResultMessageReader {
     private static ResultMessage.Model model(ResultRow result, List<FindingRow> findings) {
         Map<String, String> calibrations = new LinkedHashMap<>();
         findings.forEach(finding -> calibrations.put(finding.key(), finding.calibrationVersion()));
-        String device = result.modelId() == null ? "" : ModelDevice.id(result.modelId(), text(result.modelSha256()));
+        String device = result.modelId() == null ? "" : ModelDevice.id(result.modelId(), text(result.modelVersion()), text(result.modelSha256()));
         return new ResultMessage.Model(result.modelId(), result.modelVersion(), result.modelSha256(), device, calibrations);
     }
 

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,10 +42,41 @@ public final class EndToEndBenchmark {
     private EndToEndBenchmark() {
     }
 
+    /** One run at one push rate: what was pushed, what failed, what became visible and how fast. */
+    private record Run(double rate, int studies, int pushFailures, String firstFailure, int visible, double p50, double p95,
+                       double p99, double max, double throughput, long peakRssMib) {
+    }
+
     public static void main(String[] args) throws Exception {
         int associations = Integer.parseInt(System.getProperty("associations", "32"));
         int perAssociation = Integer.parseInt(System.getProperty("studies", "10"));
-        double rate = Double.parseDouble(System.getProperty("rate", "10"));
+        List<Double> rates = java.util.Arrays.stream(System.getProperty("rate", "10").split(","))
+                .map(String::trim).filter(r -> !r.isEmpty()).map(Double::parseDouble).toList();
+        List<Run> runs = new ArrayList<>();
+        for (double rate : rates) {
+            runs.add(run(associations, perAssociation, rate));
+        }
+        boolean failed = runs.stream().anyMatch(r -> r.pushFailures() > 0 || r.visible() < r.studies() - r.pushFailures());
+        if (runs.size() > 1) {
+            System.out.println();
+            System.out.println("rate (studies/s)  pushed  failed  visible  p95 ms  achieved studies/s  peak RSS MiB");
+            for (Run r : runs) {
+                System.out.printf("%16.1f  %6d  %6d  %7d  %6.0f  %18.1f  %12d%n", r.rate(), r.studies(), r.pushFailures(),
+                        r.visible(), r.p95(), r.throughput(), r.peakRssMib());
+            }
+            Optional<Run> capacity = runs.stream().filter(r -> r.pushFailures() == 0 && r.visible() == r.studies() && r.p95() < 1000)
+                    .max(java.util.Comparator.comparingDouble(Run::rate));
+            System.out.println(capacity.map(r -> String.format("capacity: %.1f studies/s (the highest rate tried whose p95 stays"
+                    + " under 1 s with nothing lost)", r.rate())).orElse("capacity: below every rate tried (p95 over 1 s or"
+                    + " studies lost at each)"));
+        }
+        if (failed) {
+            System.out.println("FAILED: some studies were not pushed or never became visible; the numbers above are not comparable");
+            System.exit(1);
+        }
+    }
+
+    private static Run run(int associations, int perAssociation, double rate) throws Exception {
         long quietMillis = 1000;
         Path work = Files.createTempDirectory("cxr-bench-e2e");
         List<List<Path>> batches = new ArrayList<>();
@@ -70,8 +102,11 @@ public final class EndToEndBenchmark {
                         "TRIAGE_DICOM_MAX_ASSOCIATIONS_PER_ADDRESS", "32"), work.resolve("server.log")).withTestUsers(work.resolve("data"))) {
             Map<String, Long> pushed = new ConcurrentHashMap<>();
             Map<String, Long> visible = new ConcurrentHashMap<>();
+            java.util.concurrent.atomic.AtomicInteger failures = new java.util.concurrent.atomic.AtomicInteger();
+            java.util.concurrent.atomic.AtomicReference<String> firstFailure = new java.util.concurrent.atomic.AtomicReference<>("");
             String integration = TestUsers.basic(Role.INTEGRATION, work.resolve("data"));
-            Thread poller = new Thread(() -> poll(server.httpPort(), integration, allStudies.size(), visible), "fhir-poller");
+            java.util.concurrent.atomic.AtomicInteger expected = new java.util.concurrent.atomic.AtomicInteger(allStudies.size());
+            Thread poller = new Thread(() -> poll(server.httpPort(), integration, expected, visible), "fhir-poller");
             poller.start();
             long start = System.nanoTime();
             ExecutorService pool = Executors.newFixedThreadPool(associations);
@@ -88,8 +123,15 @@ public final class EndToEndBenchmark {
                                 TimeUnit.NANOSECONDS.sleep(wait);
                             }
                         }
-                        storescu(server.dicomPort(), file);
-                        pushed.put(studyOf.get(file), System.nanoTime());
+                        // A failed push is counted and reported; the association's other studies still go.
+                        Optional<String> failure = storescu(server.dicomPort(), file);
+                        if (failure.isPresent()) {
+                            failures.incrementAndGet();
+                            expected.decrementAndGet();
+                            firstFailure.compareAndSet("", failure.get());
+                        } else {
+                            pushed.put(studyOf.get(file), System.nanoTime());
+                        }
                     }
                     return null;
                 });
@@ -98,36 +140,47 @@ public final class EndToEndBenchmark {
             pool.awaitTermination(10, TimeUnit.MINUTES);
             poller.join(TimeUnit.MINUTES.toMillis(5));
             long end = visible.values().stream().mapToLong(Long::longValue).max().orElse(System.nanoTime());
-            double[] latencies = allStudies.stream().filter(visible::containsKey)
+            double[] latencies = allStudies.stream().filter(uid -> visible.containsKey(uid) && pushed.containsKey(uid))
                     .mapToDouble(uid -> (visible.get(uid) - pushed.get(uid)) / 1e6 - quietMillis).sorted().toArray();
-            System.out.printf("scored Tasks visible over FHIR: %d of %d%n", latencies.length, allStudies.size());
+            System.out.printf("storescu failures: %d of %d pushes%s%n", failures.get(), allStudies.size(),
+                    failures.get() == 0 ? "" : " (first: " + firstFailure.get() + ")");
+            System.out.printf("scored Tasks visible over FHIR: %d of %d pushed%n", latencies.length, pushed.size());
+            double max = latencies.length == 0 ? Double.NaN : latencies[latencies.length - 1];
             System.out.printf("latency after the quiet period (%d ms), ms: p50 %.0f  p95 %.0f  p99 %.0f  max %.0f%n",
-                    quietMillis, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), latencies[latencies.length - 1]);
+                    quietMillis, pct(latencies, 50), pct(latencies, 95), pct(latencies, 99), max);
+            double throughput = latencies.length / ((end - start) / 1e9);
             System.out.printf("throughput: %.1f studies/s (%d studies in %.1f s, first push to last visible)%n",
-                    latencies.length / ((end - start) / 1e9), latencies.length, (end - start) / 1e9);
-            System.out.printf("server peak resident memory: %d MiB%n", server.peakRssMib());
+                    throughput, latencies.length, (end - start) / 1e9);
+            long rss = server.peakRssMib();
+            System.out.printf("server peak resident memory: %d MiB%n", rss);
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + server.httpPort() + "/prometheus")).header("Authorization", integration).build(), HttpResponse.BodyHandlers.ofString()).body();
             metrics.lines().filter(line -> line.startsWith("triage_step_seconds_sum") || line.startsWith("triage_step_seconds_count"))
                     .forEach(line -> System.out.println("  " + line));
+            return new Run(rate, allStudies.size(), failures.get(), firstFailure.get(), latencies.length, pct(latencies, 50),
+                    pct(latencies, 95), pct(latencies, 99), max, throughput, rss);
         }
     }
 
-    private static void storescu(int port, Path file) throws Exception {
+    /** Pushes one file; empty on success, else storescu's last line of output. */
+    private static Optional<String> storescu(int port, Path file) throws Exception {
         Process process = new ProcessBuilder("storescu", "-aec", "CXRTRIAGE", "-aet", "BENCH", "127.0.0.1",
                 Integer.toString(port), file.toString()).redirectErrorStream(true).start();
         String output = new String(process.getInputStream().readAllBytes());
         if (process.waitFor() != 0) {
-            throw new IllegalStateException("storescu failed: " + output);
+            List<String> lines = output.lines().filter(line -> !line.isBlank()).toList();
+            return Optional.of("exit " + process.exitValue() + (lines.isEmpty() ? "" : ": " + lines.get(lines.size() - 1)));
         }
+        return Optional.empty();
     }
 
     /** Records when each study's Task first appears as scored or not scored in the FHIR worklist. */
-    private static void poll(int httpPort, String authorization, int expected, Map<String, Long> visible) {
+    private static void poll(int httpPort, String authorization, java.util.concurrent.atomic.AtomicInteger expected,
+                             Map<String, Long> visible) {
         HttpClient client = HttpClient.newHttpClient();
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
         java.time.Instant since = java.time.Instant.now().minusSeconds(5);
-        while (visible.size() < expected && System.nanoTime() < deadline) {
+        while (visible.size() < expected.get() && System.nanoTime() < deadline) {
             try {
                 java.time.Instant asked = java.time.Instant.now();
                 URI uri = URI.create("http://127.0.0.1:" + httpPort + "/fhir/Task?_count=1000&modified=ge"
@@ -140,8 +193,11 @@ public final class EndToEndBenchmark {
                     visible.putIfAbsent(matcher.group(1), now);
                 }
                 Thread.sleep(20);
-            } catch (Exception e) {
+            } catch (InterruptedException e) {
                 return;
+            } catch (Exception e) {
+                System.out.println("FHIR poll failed, trying again: " + e);
+                java.util.concurrent.locks.LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(200));
             }
         }
     }
