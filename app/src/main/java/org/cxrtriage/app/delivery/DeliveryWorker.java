@@ -1,5 +1,6 @@
 package org.cxrtriage.app.delivery;
 
+import org.cxrtriage.app.config.NodeName;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.cxrtriage.app.config.DeliveryConfig;
@@ -8,7 +9,6 @@ import org.cxrtriage.app.delivery.DeliveryQueue.Claimed;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
@@ -54,7 +54,7 @@ public final class DeliveryWorker {
         this.metrics = metrics;
         this.config = config;
         this.schedule = new RetrySchedule(config.retryMax());
-        this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = NodeName.hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         if (!destinations.all().isEmpty()) {
             for (int i = 0; i < config.workers(); i++) {
                 threads.add(start("delivery-worker-" + i, this::loop));
@@ -174,14 +174,6 @@ public final class DeliveryWorker {
         }
     }
 
-    private static String hostName() {
-        try {
-            String name = InetAddress.getLocalHost().getHostName();
-            return name.length() > 50 ? name.substring(0, 50) : name;
-        } catch (Exception e) {
-            return "node";
-        }
-    }
 
     /**
      * Lets each sender finish the attempt it is in (up to {@link #SHUTDOWN_WAIT}), then gives back

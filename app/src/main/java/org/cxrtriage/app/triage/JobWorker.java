@@ -1,5 +1,6 @@
 package org.cxrtriage.app.triage;
 
+import org.cxrtriage.app.config.NodeName;
 import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
@@ -11,7 +12,6 @@ import org.cxrtriage.app.triage.rollout.RolloutModels;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -61,7 +61,7 @@ public final class JobWorker {
         this.spool = spool;
         this.steps = steps;
         this.config = config;
-        this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        this.owner = NodeName.hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
         for (int i = 0; i < config.count(); i++) {
             threads.add(startWorker(i));
         }
@@ -224,13 +224,6 @@ public final class JobWorker {
         }
     }
 
-    private static String hostName() {
-        try {
-            return InetAddress.getLocalHost().getHostName();
-        } catch (Exception e) {
-            return "node";
-        }
-    }
 
     @PreDestroy
     void stop() {
