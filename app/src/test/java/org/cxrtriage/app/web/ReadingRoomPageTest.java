@@ -375,6 +375,40 @@ class ReadingRoomPageTest {
         Workstation.measured("axe-core serious or critical violations, radiologist views", problems.size());
     }
 
+    @Test
+    @Order(7)
+    void aKeyboardSelectionHoldsStillWhileStudiesArrive() throws Exception {
+        radiologist.keys(Keys.ESCAPE);
+        radiologist.pointerAway();
+        radiologist.js("document.querySelectorAll('#rows tbody tr')[5].focus()");
+        radiologist.keys("j");
+        WebElement selected = radiologist.find("#rows tbody tr[aria-selected='true']");
+        String uid = selected.getAttribute("data-uid");
+        int y = selected.getLocation().getY();
+        int rows = radiologist.all("#rows tbody tr").size();
+        assertEquals(uid, radiologist.js("return document.activeElement.dataset.uid"), "the keyboard is on the selected row");
+
+        Path arrival = named(StudyFiles.routine(dir, "arrival", 301), "arrival", "AARON^Abel", "M", "19990101");
+        assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", List.of(arrival)).allSucceeded(1));
+        radiologist.waiting().until(d -> d.findElement(By.id("new-studies")).isDisplayed());
+        assertTrue(radiologist.find("#new-studies").getText().startsWith("1 new"), radiologist.find("#new-studies").getText());
+        assertEquals(rows, radiologist.all("#rows tbody tr").size(), "no row added while the keyboard is in the list");
+        WebElement still = radiologist.find("#rows tbody tr[aria-selected='true']");
+        assertEquals(uid, still.getAttribute("data-uid"), "the selection stays on the same study");
+        assertEquals(y, still.getLocation().getY(), "and does not move");
+        radiologist.screenshots("02-keyboard-selection-held");
+
+        radiologist.keys("n");
+        radiologist.waiting().until(d -> d.findElements(By.cssSelector("#rows tbody tr")).size() == rows + 1);
+        // Asking to see them is the radiologist's own move: the selection and the keyboard go to the new study.
+        assertEquals(uids.get("arrival"), radiologist.find("#rows tbody tr[aria-selected='true']").getAttribute("data-uid"),
+                "showing the new studies selects the first of them");
+        assertEquals(uids.get("arrival"), radiologist.js("return document.activeElement.dataset.uid"), "with the keyboard on it");
+        assertTrue(radiologist.find("tr[data-uid='" + uids.get("arrival") + "']").getAttribute("class").contains("arrived"),
+                "marked as new");
+        radiologist.screenshots("02-keyboard-new-studies-shown");
+    }
+
     private List<String> prefixed(int width, String view) {
         return radiologist.accessibilityProblems().stream().map(p -> view + " at " + width + ": " + p).toList();
     }
