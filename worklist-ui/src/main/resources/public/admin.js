@@ -98,3 +98,35 @@ export function confirmDialog(title, text, okLabel, extra) {
     dialog.addEventListener("close", () => resolve(dialog.returnValue === "ok"), { once: true });
   });
 }
+
+/** The result outbox per destination, its latest failures, and re-queuing the failed ones of a destination. */
+export async function loadDeliveries() {
+  const overview = await json("/admin/deliveries");
+  $("deliveries").tBodies[0].replaceChildren(...overview.destinations.map((d) => {
+    const tr = document.createElement("tr");
+    tr.dataset.destination = d.destination;
+    tr.innerHTML = `<td>${escape(d.kind)}</td><td>${escape(d.destination)}</td><td>${d.pending}</td>
+      <td>${escape(shortTime(d.oldestPending))}</td><td>${d.failed}</td><td></td>`;
+    if (d.failed > 0) {
+      const retry = button("Retry failed", `Retry the failed deliveries to ${d.destination}`);
+      retry.addEventListener("click", async () => {
+        const response = await post("/admin/deliveries/retry", { destination: d.destination });
+        $("deliveries-message").textContent = response.ok
+          ? `Re-queued ${(await response.json()).requeued} failed deliveries to ${d.destination}.`
+          : `Not re-queued: HTTP ${response.status}.`;
+        await loadDeliveries();
+      });
+      tr.lastElementChild.append(retry);
+    }
+    return tr;
+  }));
+  $("delivery-failures").replaceChildren(...overview.failures.map((f) => {
+    const li = document.createElement("li");
+    li.textContent = `${f.kind} ${f.destination}, revision ${f.revision}, ${f.attempts} attempt(s)`
+      + `${f.lastAttempt ? `, last ${shortTime(f.lastAttempt)}` : ""}: ${f.error}`;
+    return li;
+  }));
+  if (overview.workers > overview.workersAlive) {
+    $("deliveries-message").textContent = `Only ${overview.workersAlive} of ${overview.workers} sender threads are running.`;
+  }
+}

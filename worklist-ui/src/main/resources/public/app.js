@@ -6,7 +6,7 @@ import { wireList, refreshList, clearList, render, move, loadSummary, showHeld }
 import { wireStudy, openStudy, closeStudy, updateOpenStudy, viewer, claim, review, undoReview, toggleFirstHeatmap } from "./study.js";
 import { onOpenAlert, newestAlert, clearAlerts, wirePreferences, showPreferences } from "./alerts.js";
 import { wireAudit, closeAuditView } from "./audit.js";
-import { wireAdmin, loadUsers } from "./admin.js";
+import { wireAdmin, loadUsers, loadDeliveries } from "./admin.js";
 import { wireLock, armLock, resetLock } from "./lock.js";
 
 const POLL_MS = 2000;
@@ -29,7 +29,7 @@ function showLogin() {
   state.permissions = new Set();
   state.known = null;
   state.arrived.clear();
-  for (const id of ["worklist", "admin", "own-password", "account", "audit-view", "notice"]) $(id).hidden = true;
+  for (const id of ["worklist", "admin", "own-password", "account", "audit-view", "notice", "ai-suspended"]) $(id).hidden = true;
   $("users").tBodies[0].replaceChildren();
   $("login-form").reset();
   $("login-error").textContent = "";
@@ -62,11 +62,16 @@ async function start() {
     }
     $("own-password").hidden = true;
     $("alerts-menu").hidden = !may("WORKLIST_READ");
+    pollSuspension();
+    $("monitoring-nav").hidden = !may("MONITORING_READ");
     if (!may("WORKLIST_READ")) {
       showNotice(`The ${me.role} role manages users and models and does not see patient data.`);
       if (may("USER_ADMIN")) {
         $("admin").hidden = false;
         await loadUsers();
+        if (may("DELIVERY_ADMIN")) {
+          await loadDeliveries();
+        }
       }
       return;
     }
@@ -108,6 +113,18 @@ async function poll() {
     // keep the current list; the next poll tries again
   }
 }
+
+// Monitoring's stop rule: every signed-in user sees a banner while AI triage is suspended.
+async function pollSuspension() {
+  const response = await fetch("/api/monitoring/banner", { credentials: "same-origin",
+    headers: { "X-Requested-With": "cxr-triage" } }).catch(() => null);
+  if (response && response.ok) {
+    const { suspended, reason } = await response.json();
+    $("ai-suspended").hidden = !suspended;
+    $("ai-suspended").textContent = suspended ? `AI triage suspended: ${reason}. Findings are shown but do not raise priority.` : "";
+  }
+}
+setInterval(pollSuspension, 15000);
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();

@@ -10,6 +10,7 @@ import { acknowledge } from "./alerts.js";
 import { loadAuditTrail } from "./audit.js";
 
 export const viewer = new Viewer($("viewer"));
+// Why a radiologist disagrees: the server's FeedbackReason codes, which population monitoring counts.
 const REASONS = [["", "No reason given"], ["missed-finding", "Missed finding"], ["false-positive", "False positive"],
   ["poor-image", "Poor image"], ["other", "Other"]];
 let undo = null;
@@ -141,7 +142,7 @@ function renderFindings(row) {
       <td class="feedback-cell"><div class="view-buttons">
           <button type="button" data-agree="true" aria-pressed="false">Agree</button>
           <button type="button" data-agree="false" aria-pressed="false">Disagree</button>
-          <select data-reason hidden></select></div><span class="saved"></span></td>
+          <select class="disagree-reason" data-reason></select></div><span class="saved"></span></td>
       <td class="heatmap-cell"><button type="button" data-heatmap aria-pressed="false">Show</button></td>`;
     const [agree, disagree] = tr.querySelectorAll("button[data-agree]");
     agree.setAttribute("aria-label", `Agree: ${chip.display}`);
@@ -151,7 +152,10 @@ function renderFindings(row) {
     reason.replaceChildren(...REASONS.map(([value, label]) => new Option(label, value)));
     agree.addEventListener("click", () => sendFeedback(chip, true, null));
     disagree.addEventListener("click", () => sendFeedback(chip, false, reason.value || null));
-    reason.addEventListener("change", () => sendFeedback(chip, false, reason.value || null));
+    // A reason chosen while the disagreement stands replaces it; chosen first, it goes with the next Disagree.
+    reason.addEventListener("change", () => {
+      if (disagree.getAttribute("aria-pressed") === "true") sendFeedback(chip, false, reason.value || null);
+    });
     const heat = tr.querySelector("button[data-heatmap]");
     heat.setAttribute("aria-label", `Heatmap: ${chip.display}`);
     heat.addEventListener("click", () => toggleHeatmap(chip));
@@ -169,8 +173,8 @@ function applyFeedback(row) {
     agree.setAttribute("aria-pressed", String(chip.agree === true));
     disagree.setAttribute("aria-pressed", String(chip.agree === false));
     const reason = tr.querySelector("select[data-reason]");
-    reason.hidden = chip.agree !== false;
-    if (document.activeElement !== reason) reason.value = chip.reason || "";
+    // A reason picked before pressing Disagree stays until it is sent; a saved view is shown as saved.
+    if (document.activeElement !== reason && chip.agree != null) reason.value = chip.agree === false ? chip.reason || "" : "";
     tr.querySelector(".saved").textContent = chip.agree == null ? "" : chip.agree ? "Saved: you agree."
       : `Saved: you disagree${chip.reason ? ` (${REASONS.find(([v]) => v === chip.reason)?.[1].toLowerCase()})` : ""}.`;
   }

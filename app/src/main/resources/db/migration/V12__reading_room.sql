@@ -8,8 +8,7 @@ ALTER TABLE worklist_item ADD COLUMN claimed_at TIMESTAMP WITH TIME ZONE;
 -- Until now opening a study claimed it: those items were claimed when first opened.
 UPDATE worklist_item SET claimed_at = first_opened_at WHERE status <> 'ready' AND claimed_at IS NULL;
 
--- Why a radiologist disagreed: missed-finding, false-positive, poor-image or other (null: none given).
-ALTER TABLE finding_feedback ADD COLUMN reason VARCHAR(32);
+-- finding_feedback.reason (why a radiologist disagreed) is added by V10 (monitoring), which shares it.
 -- A radiologist's current view of a finding is their latest row.
 CREATE INDEX finding_feedback_latest ON finding_feedback (finding_result_id, actor, id);
 

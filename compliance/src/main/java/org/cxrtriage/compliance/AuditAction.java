@@ -51,7 +51,27 @@ public enum AuditAction {
     USER_PASSWD("user.passwd", EventClass.SECURITY_ALERT, Subtype.USER_SECURITY_ATTRIBUTES_CHANGED, 'U'),
     AUDIT_READ("audit.read", EventClass.AUDIT_LOG_USED, null, 'R'),
     AUDIT_EXPORT("audit.export", EventClass.EXPORT, null, 'R'),
-    RETENTION_PURGE("retention.purge", EventClass.STUDY_DELETED, null, 'D');
+    RETENTION_PURGE("retention.purge", EventClass.STUDY_DELETED, null, 'D'),
+    /** Population monitoring's status became warning (from ok or from alarm); details: the reasons. */
+    MONITOR_WARNING("monitor.warning", EventClass.APPLICATION_ACTIVITY, null, 'E'),
+    /** Population monitoring raised an alarm; details: the reasons. */
+    MONITOR_ALARM("monitor.alarm", EventClass.APPLICATION_ACTIVITY, null, 'E'),
+    /** Population monitoring went back to ok. */
+    MONITOR_CLEAR("monitor.clear", EventClass.APPLICATION_ACTIVITY, null, 'E'),
+    /** An administrator acknowledged the standing alarm, with a reason. */
+    MONITOR_ACKNOWLEDGE("monitor.acknowledge", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** The stop rule suspended AI triage (no priority raised by the AI). */
+    MONITOR_SUSPEND("monitor.suspend", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** The suspension of AI triage ended. */
+    MONITOR_RESUME("monitor.resume", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** A model-performance report was written. */
+    MONITOR_REPORT("monitor.report", EventClass.EXPORT, null, 'R'),
+    /** A study's result reached a destination (PACS, RIS, webhook, mailbox): data left the system. */
+    RESULT_SENT("result.sent", EventClass.EXPORT, null, 'R'),
+    /** An attempt to send a study's result failed (retried later, or given up). */
+    RESULT_FAILED("result.failed", EventClass.EXPORT, null, 'R'),
+    /** Somebody re-queued failed deliveries. */
+    RESULT_RETRY("result.retry", EventClass.APPLICATION_ACTIVITY, null, 'U');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {

@@ -3,6 +3,7 @@ package org.cxrtriage.app.audit;
 import org.cxrtriage.compliance.AuditAction;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.config.OwnerOnlyFiles;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.compliance.chain.AuditEntry;
 import org.cxrtriage.compliance.chain.AuditLog;
@@ -17,12 +18,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.Optional;
 
 /**
@@ -97,6 +100,18 @@ public final class AuditTrail {
                 List.of(), "SUCCESS", null, details));
     }
 
+    /** Audits a step of the system inside the caller's transaction, so both commit together (or neither). */
+    public void system(Connection connection, AuditAction action, String details) throws SQLException {
+        chain.append(connection, new AuditEntry(Instant.now(), "SYSTEM", "cxr-triage", action.code(), null, List.of(), "SUCCESS",
+                null, details));
+    }
+
+    /** Audits a user's action inside the caller's transaction, so both commit together (or neither). */
+    public void user(Connection connection, String user, AuditAction action, String source, String details) throws SQLException {
+        chain.append(connection, new AuditEntry(Instant.now(), "USER", user == null ? "unknown" : user, action.code(), null,
+                List.of(), "SUCCESS", source, details));
+    }
+
     public void dicomPeer(String aeTitle, AuditAction action, String studyUid, boolean success, String source, String details) {
         record("AE", aeTitle, action, studyUid, List.of(), success, source, details);
     }
@@ -143,9 +158,9 @@ public final class AuditTrail {
                         + " run ./cxr-triage audit verify", head.sequence(), lastWrittenHead);
                 return;
             }
-            Files.createDirectories(headFile.getParent());
-            try (FileChannel out = FileChannel.open(headFile, StandardOpenOption.CREATE, StandardOpenOption.APPEND,
-                    StandardOpenOption.WRITE)) {
+            OwnerOnlyFiles.directory(headFile.getParent());
+            try (FileChannel out = FileChannel.open(headFile, Set.of(StandardOpenOption.CREATE, StandardOpenOption.APPEND,
+                    StandardOpenOption.WRITE), PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")))) {
                 out.write(java.nio.ByteBuffer.wrap((head.sequence() + " " + head.hash() + " " + Instant.now() + "\n")
                         .getBytes(StandardCharsets.US_ASCII)));
                 out.force(true);

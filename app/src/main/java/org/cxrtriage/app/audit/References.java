@@ -42,6 +42,15 @@ public final class References {
         return "r" + resultId;
     }
 
+    /** The DICOM SR of a result, served as a FHIR Binary. */
+    public static String structuredReport(long resultId) {
+        return "Binary/" + structuredReportId(resultId);
+    }
+
+    public static String structuredReportId(long resultId) {
+        return "sr-" + resultId(resultId);
+    }
+
     public static String device(String deviceId) {
         return "Device/" + deviceId;
     }

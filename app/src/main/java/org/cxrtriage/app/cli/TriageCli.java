@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
  * input (the message names the file and the fix).
  */
 @Command(name = "cxr-triage", mixinStandardHelpOptions = true,
-        subcommands = {ModelCommand.class, CalibrateCommand.class, AuditCommand.class, UserCommand.class})
+        subcommands = {ModelCommand.class, CalibrateCommand.class, AuditCommand.class, UserCommand.class,
+                MonitorCommand.class, DeliverCommand.class})
 public final class TriageCli {
 
     public static void main(String[] args) {

@@ -47,6 +47,7 @@ final class TriageDatabase {
             postgres.setPassword(System.getenv().getOrDefault("TRIAGE_DB_PASSWORD", ""));
             return postgres;
         }
+        DefaultDatabaseUrl.ownerOnlyDatabaseFolder(data);
         JdbcDataSource h2 = new JdbcDataSource();
         h2.setURL(DefaultDatabaseUrl.h2Url(data) + h2Options);
         h2.setUser(System.getenv().getOrDefault("TRIAGE_DB_USER", "sa"));

@@ -5,6 +5,12 @@ import io.micronaut.context.event.BeanCreatedEvent;
 import io.micronaut.context.event.BeanCreatedEventListener;
 import jakarta.inject.Singleton;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
 /**
  * Without TRIAGE_DB_URL the server uses an embedded H2 database in the data directory, in
  * PostgreSQL mode so that one set of SQL serves both databases. (A placeholder default in
@@ -28,8 +34,29 @@ public final class DefaultDatabaseUrl implements BeanCreatedEventListener<Dataso
     }
 
     /** The embedded database's URL for a data directory; the command-line tools open the same one. */
-    public static String h2Url(java.nio.file.Path dataDir) {
+    public static String h2Url(Path dataDir) {
         return "jdbc:h2:file:" + dataDir.resolve("db").resolve("cxr-triage") + H2_OPTIONS;
+    }
+
+    /**
+     * H2 creates its files under the process umask; its folder is made 700 before it opens them and
+     * files already there are tightened to 600, so the database is owner-only however it was started.
+     */
+    public static void ownerOnlyDatabaseFolder(Path dataDir) {
+        Path folder = dataDir.resolve("db");
+        try {
+            OwnerOnlyFiles.directory(folder);
+            try (Stream<Path> files = Files.list(folder)) {
+                for (Path file : (Iterable<Path>) files::iterator) {
+                    if (Files.isRegularFile(file)) {
+                        OwnerOnlyFiles.tighten(file);
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare the database folder " + folder + " (" + e.getMessage()
+                    + "); TRIAGE_DATA_DIR must be writable by the server", e);
+        }
     }
 
     @Override
@@ -37,6 +64,7 @@ public final class DefaultDatabaseUrl implements BeanCreatedEventListener<Dataso
         DatasourceConfiguration config = event.getBean();
         String configured = config.getConfiguredUrl();
         if (configured == null || configured.isBlank()) {
+            ownerOnlyDatabaseFolder(storage.dataDir());
             String url = h2Url(storage.dataDir());
             config.setUrl(url);
             config.setJdbcUrl(url);

@@ -15,17 +15,20 @@ import java.util.stream.Collectors;
 /**
  * What makes a study scorable ({@code triage.qc.*}): patients under {@code minAgeYears}
  * (TRIAGE_QC_MIN_AGE, default 18) are not scored by the adult models; images need
- * {@code minSizePixels} a side; {@code chestBodyParts} and {@code modalities} are comma-separated.
+ * {@code minSizePixels} a side; {@code chestBodyParts}, {@code modalities} (radiographs) and
+ * {@code secondaryCaptureModalities} (captured images, scored only when body part or description
+ * names the chest) are comma-separated.
  */
 @ConfigurationProperties("triage.qc")
 public record QcConfig(
         @Bindable(defaultValue = "18") @Min(0) int minAgeYears,
         @Bindable(defaultValue = "256") @Min(1) int minSizePixels,
         @Bindable(defaultValue = "CHEST,THORAX,LUNG,PORT CHEST") String chestBodyParts,
-        @Bindable(defaultValue = "CR,DX,OT") String modalities) {
+        @Bindable(defaultValue = "CR,DX") String modalities,
+        @Bindable(defaultValue = "OT,SC") String secondaryCaptureModalities) {
 
     public QcPolicy policy() {
-        return new QcPolicy(minAgeYears, minSizePixels, set(chestBodyParts), set(modalities));
+        return new QcPolicy(minAgeYears, minSizePixels, set(chestBodyParts), set(modalities), set(secondaryCaptureModalities));
     }
 
     private static Set<String> set(String list) {

@@ -26,6 +26,7 @@ import org.hl7.fhir.r4.model.Provenance;
 import org.hl7.fhir.r4.model.Quantity;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Task;
+import org.hl7.fhir.r4.model.UrlType;
 
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -41,7 +42,11 @@ import java.util.Map;
 final class FhirResources {
 
     static final String TRIAGE_SCORE_URL = "https://cxr-triage.org/fhir/StructureDefinition/triage-score";
+    /** The study in the PACS viewer (TRIAGE_VIEWER_URL), on ImagingStudy. */
+    static final String VIEWER_URL = "https://cxr-triage.org/fhir/StructureDefinition/viewer-url";
     static final String DICOM_UID_SYSTEM = "urn:dicom:uid";
+    /** ISO 21090 name representation: ABC alphabetic, IDE ideographic, SYL syllabic (phonetic). */
+    static final String NAME_REPRESENTATION = "http://hl7.org/fhir/StructureDefinition/iso21090-EN-representation";
     static final String PATIENT_ID_SYSTEM = "urn:cxr-triage:dicom-patient-id";
     static final String DCM = "http://dicom.nema.org/resources/ontology/DCM";
     static final String INTERPRETATION = "http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation";
@@ -50,6 +55,20 @@ final class FhirResources {
             + " read by a radiologist.";
 
     private FhirResources() {
+    }
+
+    /** Sets meta.versionId and meta.lastUpdated (sent as ETag and Last-Modified on reads). */
+    static <T extends org.hl7.fhir.r4.model.Resource> T stamp(T resource, String versionId, java.time.OffsetDateTime lastUpdated) {
+        resource.getMeta().setVersionId(versionId);
+        if (lastUpdated != null) {
+            resource.getMeta().setLastUpdated(Date.from(lastUpdated.toInstant()));
+        }
+        return resource;
+    }
+
+    /** A study's version: its assembly revision and instance count, both of which only grow. */
+    static String studyVersion(StudyRow study) {
+        return Math.max(0, study.revision()) + "." + study.instanceCount();
     }
 
     static String deviceId(String modelId, String sha256) {
@@ -75,14 +94,30 @@ final class FhirResources {
                 identifier.getAssigner().setDisplay(study.issuerOfPatientId());
             }
         }
-        PersonName.parse(study.patientName()).groups().stream().findFirst().ifPresent(group -> {
-            HumanName name = patient.addName().setFamily(group.family());
+        // One HumanName per component group (alphabetic, ideographic, phonetic), each marked with its
+        // representation, never the groups mixed into one name's given names.
+        for (PersonName.Group group : PersonName.parse(study.patientName()).groups()) {
+            HumanName name = patient.addName();
+            if (!group.family().isBlank()) {
+                name.setFamily(group.family());
+            }
             for (String given : new String[] {group.given(), group.middle()}) {
                 if (!given.isBlank()) {
                     name.addGiven(given);
                 }
             }
-        });
+            if (!group.prefix().isBlank()) {
+                name.addPrefix(group.prefix());
+            }
+            if (!group.suffix().isBlank()) {
+                name.addSuffix(group.suffix());
+            }
+            name.addExtension(NAME_REPRESENTATION, new org.hl7.fhir.r4.model.CodeType(switch (group.representation()) {
+                case ALPHABETIC -> "ABC";
+                case IDEOGRAPHIC -> "IDE";
+                case PHONETIC -> "SYL";
+            }));
+        }
         patient.setGender(switch (study.patientSex() == null ? "" : study.patientSex()) {
             case "M" -> Enumerations.AdministrativeGender.MALE;
             case "F" -> Enumerations.AdministrativeGender.FEMALE;
@@ -92,12 +127,14 @@ final class FhirResources {
         if (study.birthDate() != null) {
             patient.setBirthDate(java.sql.Date.valueOf(study.birthDate()));
         }
-        return patient;
+        return stamp(patient, studyVersion(study), study.lastReceived());
     }
 
-    static ImagingStudy imagingStudy(StudyRow study, List<InstanceRow> instances) {
+    /** @param viewerUrl the study in the PACS viewer, when one is configured */
+    static ImagingStudy imagingStudy(StudyRow study, List<InstanceRow> instances, java.util.Optional<String> viewerUrl) {
         ImagingStudy resource = new ImagingStudy();
         resource.setId(study.uid());
+        viewerUrl.ifPresent(url -> resource.addExtension(VIEWER_URL, new UrlType(url)));
         resource.setStatus(ImagingStudy.ImagingStudyStatus.AVAILABLE);
         resource.addIdentifier().setSystem(DICOM_UID_SYSTEM).setValue("urn:oid:" + study.uid());
         if (study.accession() != null && !study.accession().isBlank()) {
@@ -108,7 +145,10 @@ final class FhirResources {
             resource.setSubject(new Reference(References.patient(study.patientKey())));
         }
         if (study.started() != null) {
-            resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant())));
+            // The study's own offset (Timezone Offset From UTC) where the database kept it; the instant is right either way.
+            resource.setStartedElement(new DateTimeType(Date.from(study.started().toInstant()),
+                    ca.uhn.fhir.model.api.TemporalPrecisionEnum.SECOND,
+                    java.util.TimeZone.getTimeZone(study.started().getOffset())));
         }
         if (study.description() != null && !study.description().isBlank()) {
             resource.setDescription(study.description());
@@ -129,7 +169,7 @@ final class FhirResources {
         series.values().forEach(s -> s.setNumberOfInstances(s.getInstance().size()));
         resource.setNumberOfSeries(series.size());
         resource.setNumberOfInstances(instances.size());
-        return resource;
+        return stamp(resource, studyVersion(study), study.lastReceived());
     }
 
     /** @param patientKey the study's Patient id, or null when its details are not known yet */
@@ -163,14 +203,21 @@ final class FhirResources {
             task.addOutput().setType(new CodeableConcept().setText("AI triage report"))
                     .setValue(new Reference(References.diagnosticReport(row.currentResultId())));
         }
-        return task;
+        if (row.critical() && !status.aiDecides()) {
+            // The current revision did not decide, but an earlier one flagged a critical finding: priority never goes down.
+            task.addNote().setText("Priority " + row.priority() + " is kept from an earlier revision of this study, in which"
+                    + " the AI flagged a critical finding; a later revision never lowers the priority.");
+        }
+        return stamp(task, Long.toString(row.version()), row.lastModified());
     }
 
+    /** @param successor the result that superseded {@code result} (a later revision), or null while it is current */
     static Observation observation(FindingRow finding, ResultRow result,
-                                   StudyRow study) {
+                                   StudyRow study, ResultRow successor) {
         Observation observation = new Observation();
         observation.setId(References.observationId(finding.id()));
-        observation.setStatus(Observation.ObservationStatus.PRELIMINARY);
+        observation.setStatus(successor == null ? Observation.ObservationStatus.PRELIMINARY
+                : Observation.ObservationStatus.CANCELLED);
         observation.addCategory().addCoding().setSystem(OBSERVATION_CATEGORY).setCode("imaging");
         observation.getCode().addCoding().setSystem(finding.codeSystem()).setCode(finding.code()).setDisplay(finding.display());
         observation.getCode().setText(finding.display() + " (AI probability)");
@@ -194,14 +241,32 @@ final class FhirResources {
                 + ", calibrated probability" + (result.shadow() ? " (shadow model: not used for priority)" : ""));
         observation.setDevice(new Reference(References.device(deviceId(result.modelId(), result.modelSha256()))));
         observation.addDerivedFrom(new Reference(References.imagingStudy(result.studyUid())));
-        return observation;
+        if (successor != null) {
+            observation.addNote().setText(supersededText(result, successor));
+        }
+        return stamp(observation, successor == null ? "1" : "2", successor == null ? result.createdAt() : successor.createdAt());
     }
 
+    /**
+     * Why a result no longer stands, pointing at what replaced it: the new report when the later
+     * revision was scored, else the Task, which shows the current revision's state.
+     */
+    static String supersededText(ResultRow result, ResultRow successor) {
+        String replacement = "SCORED".equals(successor.status()) && !successor.shadow()
+                ? References.diagnosticReport(successor.id())
+                : References.task(successor.studyUid()) + " (revision " + successor.revision() + " was not scored: "
+                        + successor.reason() + ")";
+        return "Cancelled: superseded by revision " + successor.revision() + " of the study (revision " + result.revision()
+                + " was incomplete or changed); see " + replacement + ".";
+    }
+
+    /** @param successor the result that superseded {@code result} (a later revision), or null while it is current */
     static DiagnosticReport report(ResultRow result, List<FindingRow> findings,
-                                   StudyRow study) {
+                                   StudyRow study, ResultRow successor) {
         DiagnosticReport report = new DiagnosticReport();
         report.setId(References.resultId(result.id()));
-        report.setStatus(DiagnosticReport.DiagnosticReportStatus.PRELIMINARY);
+        report.setStatus(successor == null ? DiagnosticReport.DiagnosticReportStatus.PRELIMINARY
+                : DiagnosticReport.DiagnosticReportStatus.CANCELLED);
         report.addCategory().addCoding().setSystem("http://terminology.hl7.org/CodeSystem/v2-0074").setCode("RAD");
         report.getCode().setText("AI chest radiograph triage");
         if (study != null && study.patientKey() != null) {
@@ -210,11 +275,15 @@ final class FhirResources {
         report.setIssued(Date.from(result.createdAt().toInstant()));
         report.addImagingStudy(new Reference(References.imagingStudy(result.studyUid())));
         findings.forEach(f -> report.addResult(new Reference(References.observation(f.id()))));
+        if (!result.shadow()) {
+            report.addPresentedForm().setContentType("application/dicom").setUrl(References.structuredReport(result.id()))
+                    .setTitle("AI triage results as a DICOM Comprehensive 3D SR (TID 1500)");
+        }
         long positives = findings.stream().filter(FindingRow::positive).count();
         report.setConclusion((positives == 0 ? "No finding above its operating point. " : positives
                 + " finding(s) above the operating point. ") + DISCLAIMER
-                + (result.supersededBy() != null ? " Superseded by " + References.diagnosticReport(result.supersededBy()) + "." : ""));
-        return report;
+                + (successor != null ? " " + supersededText(result, successor) : ""));
+        return stamp(report, successor == null ? "1" : "2", successor == null ? result.createdAt() : successor.createdAt());
     }
 
     /** The model as a Device: id, version, file SHA-256 and the calibration version(s) of its findings. */
@@ -231,10 +300,14 @@ final class FhirResources {
         }
         device.setStatus(Device.FHIRDeviceStatus.ACTIVE);
         device.addNote().setText("AI triage model run on " + result.device() + ". " + DISCLAIMER);
-        return device;
+        return stamp(device, "1", result.createdAt());
     }
 
-    static Provenance provenance(ResultRow result, List<FindingRow> findings) {
+    /**
+     * @param replaced the results of earlier revisions this one superseded, with their findings: entities with role
+     *                 {@code revision}, so a client can follow the chain from the new report to the cancelled ones
+     */
+    static Provenance provenance(ResultRow result, List<FindingRow> findings, Map<ResultRow, List<FindingRow>> replaced) {
         Provenance provenance = new Provenance();
         provenance.setId(References.resultId(result.id()));
         provenance.addTarget(new Reference(References.diagnosticReport(result.id())));
@@ -245,6 +318,14 @@ final class FhirResources {
                 .setCode("performer");
         provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.SOURCE)
                 .setWhat(new Reference(References.imagingStudy(result.studyUid())));
-        return provenance;
+        replaced.forEach((earlier, earlierFindings) -> {
+            if ("SCORED".equals(earlier.status())) {
+                provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.REVISION)
+                        .setWhat(new Reference(References.diagnosticReport(earlier.id())));
+                earlierFindings.forEach(f -> provenance.addEntity().setRole(Provenance.ProvenanceEntityRole.REVISION)
+                        .setWhat(new Reference(References.observation(f.id()))));
+            }
+        });
+        return stamp(provenance, "1", result.createdAt());
     }
 }

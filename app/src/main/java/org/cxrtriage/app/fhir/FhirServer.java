@@ -2,7 +2,6 @@ package org.cxrtriage.app.fhir;
 
 import ca.uhn.fhir.context.FhirContext;
 import ca.uhn.fhir.rest.api.EncodingEnum;
-import ca.uhn.fhir.rest.server.FifoMemoryPagingProvider;
 import ca.uhn.fhir.rest.server.IResourceProvider;
 import ca.uhn.fhir.rest.server.RestfulServer;
 import io.micronaut.context.annotation.Factory;
@@ -26,7 +25,8 @@ public final class FhirServer {
     }
 
     @ServletBean(name = "fhir", urlPatterns = "/fhir/*", loadOnStartup = 1)
-    RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers, FhirSecurityInterceptor security) {
+    RestfulServer fhirServlet(FhirContext context, List<IResourceProvider> providers, FhirSecurityInterceptor security,
+                              FhirConventions conventions, DatabasePagingProvider paging) {
         RestfulServer server = new RestfulServer(context) {
             /** No X-Powered-By: the server software and its version are nobody's business on a hospital network. */
             @Override
@@ -37,12 +37,11 @@ public final class FhirServer {
         server.setImplementationDescription("cxr-triage chest X-ray triage worklist (AI triage, not a diagnosis)");
         server.setDefaultResponseEncoding(EncodingEnum.JSON);
         server.setDefaultPrettyPrint(false);
-        FifoMemoryPagingProvider paging = new FifoMemoryPagingProvider(200);
-        paging.setDefaultPageSize(50);
-        paging.setMaximumPageSize(500);
+        // Paging state lives in the database: next links work on every node and survive other searches.
         server.setPagingProvider(paging);
         server.setResourceProviders(providers.toArray(IResourceProvider[]::new));
         server.registerInterceptor(security);
+        server.registerInterceptor(conventions);
         return server;
     }
 }

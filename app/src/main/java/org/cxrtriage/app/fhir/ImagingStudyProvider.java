@@ -1,5 +1,6 @@
 package org.cxrtriage.app.fhir;
 
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.StudyRow;
 import org.cxrtriage.app.worklist.StudySearch;
 import org.cxrtriage.app.worklist.WorklistQueries;
@@ -21,14 +22,19 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Received studies as ImagingStudy. Search by identifier (study UID or accession), patient and started. */
+/**
+ * Received studies as ImagingStudy, with the study's PACS viewer link as an extension when
+ * TRIAGE_VIEWER_URL is set. Search by identifier (study UID or accession), patient and started.
+ */
 @Singleton
 public final class ImagingStudyProvider implements IResourceProvider {
 
     private final WorklistQueries queries;
+    private final StudyLinks links;
 
-    public ImagingStudyProvider(WorklistQueries queries) {
+    public ImagingStudyProvider(WorklistQueries queries, StudyLinks links) {
         this.queries = queries;
+        this.links = links;
     }
 
     @Override
@@ -41,7 +47,7 @@ public final class ImagingStudyProvider implements IResourceProvider {
         try {
             StudyRow study = queries.study(id.getIdPart())
                     .orElseThrow(() -> FhirErrors.notFound("ImagingStudy", id));
-            return FhirResources.imagingStudy(study, queries.instances(study.uid()));
+            return imagingStudy(study);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
@@ -50,18 +56,27 @@ public final class ImagingStudyProvider implements IResourceProvider {
     @Search
     public List<ImagingStudy> search(@OptionalParam(name = ImagingStudy.SP_IDENTIFIER) TokenParam identifier,
                                      @OptionalParam(name = ImagingStudy.SP_PATIENT) ReferenceParam patient,
-                                     @OptionalParam(name = ImagingStudy.SP_STARTED) DateRangeParam started) {
+                                     @OptionalParam(name = ImagingStudy.SP_STARTED) DateRangeParam started,
+                                     @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated) {
         FhirDates startedRange = FhirDates.of(started);
+        FhirDates updated = FhirDates.of(lastUpdated);
         StudySearch search = new StudySearch(Optional.ofNullable(identifier).map(TokenParam::getValue),
                 Optional.ofNullable(patient).map(ReferenceParam::getIdPart), startedRange.from(), startedRange.to());
         try {
             List<ImagingStudy> studies = new ArrayList<>();
             for (StudyRow study : queries.studies(search)) {
-                studies.add(FhirResources.imagingStudy(study, queries.instances(study.uid())));
+                ImagingStudy resource = imagingStudy(study);
+                if (SearchResults.updatedWithin(resource.getMeta().getLastUpdated(), updated)) {
+                    studies.add(resource);
+                }
             }
             return studies;
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
+    }
+
+    private ImagingStudy imagingStudy(StudyRow study) throws SQLException {
+        return FhirResources.imagingStudy(study, queries.instances(study.uid()), links.viewer(study.uid(), study.accession()));
     }
 }

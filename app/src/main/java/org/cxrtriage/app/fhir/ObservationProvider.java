@@ -6,6 +6,7 @@ import ca.uhn.fhir.rest.annotation.OperationParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -14,6 +15,7 @@ import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.security.FhirSecurityInterceptor;
 import org.cxrtriage.app.security.Principal;
+import org.cxrtriage.app.worklist.FeedbackReason;
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.ResultRow;
 import org.cxrtriage.app.worklist.StudyRow;
@@ -21,6 +23,7 @@ import org.cxrtriage.app.worklist.WorklistActions;
 import org.cxrtriage.app.worklist.WorklistQueries;
 import java.util.Optional;
 import org.hl7.fhir.r4.model.BooleanType;
+import org.hl7.fhir.r4.model.CodeType;
 import org.hl7.fhir.r4.model.IdType;
 import org.hl7.fhir.r4.model.Observation;
 import org.hl7.fhir.r4.model.OperationOutcome;
@@ -58,61 +61,79 @@ public final class ObservationProvider implements IResourceProvider {
         try {
             FindingRow finding = queries.finding(findingId(id)).orElseThrow(() -> FhirErrors.notFound("Observation", id));
             ResultRow result = queries.result(finding.resultId()).orElseThrow();
-            return FhirResources.observation(finding, result, queries.study(result.studyUid()).orElse(null));
+            return new ResultEvidence(queries).observation(finding, result);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
     }
 
     @Search
-    public List<Observation> search(@OptionalParam(name = Observation.SP_SUBJECT) ReferenceParam subject,
-                                    @OptionalParam(name = Observation.SP_DERIVED_FROM) ReferenceParam derivedFrom,
-                                    @OptionalParam(name = Observation.SP_CODE) TokenParam code) {
+    public IBundleProvider search(@OptionalParam(name = Observation.SP_SUBJECT) ReferenceParam subject,
+                                  @OptionalParam(name = Observation.SP_DERIVED_FROM) ReferenceParam derivedFrom,
+                                  @OptionalParam(name = Observation.SP_CODE) TokenParam code,
+                                  @OptionalParam(name = "_lastUpdated") ca.uhn.fhir.rest.param.DateRangeParam lastUpdated,
+                                  @ca.uhn.fhir.rest.annotation.IncludeParam(reverse = true, allow = {"Provenance:target"})
+                                  java.util.Set<ca.uhn.fhir.model.api.Include> revIncludes) {
+        FhirDates updated = FhirDates.of(lastUpdated);
+        boolean withProvenance = revIncludes != null && !revIncludes.isEmpty();
         try {
-            List<Observation> observations = new ArrayList<>();
-            Map<String, Optional<StudyRow>> studies = new java.util.HashMap<>();
+            List<SearchResults.Hit> hits = new ArrayList<>();
+            ResultEvidence evidence = new ResultEvidence(queries);
             List<ResultRow> results = queries.scoredResults(Optional.ofNullable(derivedFrom).map(ReferenceParam::getIdPart),
                     Optional.ofNullable(subject).map(ReferenceParam::getIdPart));
             Map<Long, List<FindingRow>> findings = queries.findings(results.stream().map(ResultRow::id).toList());
             for (ResultRow result : results) {
-                if (!studies.containsKey(result.studyUid())) {
-                    studies.put(result.studyUid(), queries.study(result.studyUid()));
-                }
-                StudyRow study = studies.get(result.studyUid()).orElse(null);
-                for (FindingRow finding : findings.getOrDefault(result.id(), List.of())) {
+                List<FindingRow> its = findings.getOrDefault(result.id(), List.of());
+                List<org.hl7.fhir.instance.model.api.IBaseResource> provenance = null;
+                for (FindingRow finding : its) {
                     if (code == null || matches(code, finding)) {
-                        observations.add(FhirResources.observation(finding, result, study));
+                        Observation observation = evidence.observation(finding, result);
+                        if (!SearchResults.updatedWithin(observation.getMeta().getLastUpdated(), updated)) {
+                            continue;
+                        }
+                        if (withProvenance && provenance == null) {
+                            provenance = List.of(evidence.provenance(result, its));
+                        }
+                        hits.add(new SearchResults.Hit(observation, withProvenance ? provenance : List.of()));
                     }
                 }
             }
-            return observations;
+            return SearchResults.of(hits);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
     }
 
     /**
-     * Records whether the signed-in radiologist agrees with this finding. Parameter: agree (boolean).
-     * An {@code actor} parameter, accepted from older clients, is ignored: the signed-in user is the actor.
+     * Records whether the signed-in radiologist agrees with this finding. Parameters: agree (boolean)
+     * and, with a disagreement, optionally reason (code: missed-finding, false-positive, poor-image,
+     * other). An {@code actor} parameter, accepted from older clients, is ignored: the signed-in user
+     * is the actor.
      */
     @Operation(name = "$feedback")
     public OperationOutcome feedback(@IdParam IdType id, @OperationParam(name = "agree", min = 1) BooleanType agree,
+                                     @OperationParam(name = "reason") CodeType reason,
                                      @OperationParam(name = "actor") StringType actor, RequestDetails request) {
         if (agree == null || agree.getValue() == null) {
             throw new InvalidRequestException("CXR-400: $feedback needs the parameter agree (boolean)");
         }
         String user = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("unknown");
+        Optional<FeedbackReason> why;
         try {
-            if (!actions.feedback(findingId(id), user, agree.getValue(), FhirSecurityInterceptor.source(request))) {
+            why = FeedbackReason.parse(reason == null ? null : reason.getValue());
+            if (!actions.feedback(findingId(id), user, agree.getValue(), why, FhirSecurityInterceptor.source(request))) {
                 throw FhirErrors.notFound("Observation", id);
             }
+        } catch (IllegalArgumentException e) {
+            throw new InvalidRequestException("CXR-400: " + e.getMessage());
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
         OperationOutcome outcome = new OperationOutcome();
         outcome.addIssue().setSeverity(OperationOutcome.IssueSeverity.INFORMATION)
                 .setCode(OperationOutcome.IssueType.INFORMATIONAL)
-                .setDiagnostics("feedback recorded: " + (agree.getValue() ? "agree" : "disagree"));
+                .setDiagnostics("feedback recorded: " + (agree.getValue() ? "agree" : "disagree")
+                        + why.map(r -> " (" + r.code() + ")").orElse(""));
         return outcome;
     }
 

@@ -4,7 +4,16 @@ import org.cxrtriage.app.worklist.ResultRow;
 import org.cxrtriage.app.worklist.WorklistQueries;
 import java.util.Optional;
 
+import ca.uhn.fhir.model.api.Include;
 import ca.uhn.fhir.rest.annotation.IdParam;
+import ca.uhn.fhir.rest.annotation.IncludeParam;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
+import ca.uhn.fhir.rest.param.DateRangeParam;
+import ca.uhn.fhir.rest.param.TokenOrListParam;
+import ca.uhn.fhir.rest.server.exceptions.InvalidRequestException;
+import org.cxrtriage.app.audit.References;
+import org.cxrtriage.app.worklist.FindingRow;
+import java.util.Set;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
@@ -28,9 +37,15 @@ final class ResultProviders {
     private ResultProviders() {
     }
 
-    /** One preliminary DiagnosticReport per model run; search by subject or imaging study. */
+    /**
+     * One DiagnosticReport per model run (preliminary; cancelled once a later revision superseded it).
+     * Search by subject, imaging-study and _lastUpdated; {@code _revinclude=Provenance:target}.
+     */
     @Singleton
     public static final class DiagnosticReports implements IResourceProvider {
+        /** DiagnosticReport.imagingStudy: R4 has no such search parameter, a RIS needs one. */
+        public static final String SP_IMAGING_STUDY = "imaging-study";
+
         private final WorklistQueries queries;
 
         public DiagnosticReports(WorklistQueries queries) {
@@ -47,29 +62,47 @@ final class ResultProviders {
             try {
                 long resultId = ObservationProvider.resultId(id).orElseThrow(() -> FhirErrors.notFound("DiagnosticReport", id));
                 ResultRow result = queries.scoredResult(resultId).orElseThrow(() -> FhirErrors.notFound("DiagnosticReport", id));
-                return report(result);
+                return new ResultEvidence(queries).report(result, queries.findings(result.id()));
             } catch (SQLException e) {
                 throw FhirErrors.database(e);
             }
         }
 
         @Search
-        public List<DiagnosticReport> search(@OptionalParam(name = DiagnosticReport.SP_SUBJECT) ReferenceParam subject) {
+        public IBundleProvider search(@OptionalParam(name = DiagnosticReport.SP_SUBJECT) ReferenceParam subject,
+                                      @OptionalParam(name = DiagnosticReport.SP_PATIENT) ReferenceParam patient,
+                                      @OptionalParam(name = SP_IMAGING_STUDY) ReferenceParam imagingStudy,
+                                      @OptionalParam(name = "_id") TokenOrListParam ids,
+                                      @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+                                      @IncludeParam(reverse = true, allow = {"Provenance:target"}) Set<Include> revIncludes) {
+            if (subject != null && patient != null) {
+                throw new InvalidRequestException("CXR-400: give subject or patient, not both");
+            }
+            FhirDates updated = FhirDates.of(lastUpdated);
+            Set<String> wanted = TaskProvider.values(ids).stream().collect(java.util.stream.Collectors.toSet());
             try {
-                List<DiagnosticReport> reports = new ArrayList<>();
-                List<ResultRow> results = queries.scoredResults(Optional.empty(),
-                        Optional.ofNullable(subject).map(ReferenceParam::getIdPart));
+                ResultEvidence evidence = new ResultEvidence(queries);
+                List<SearchResults.Hit> hits = new ArrayList<>();
+                List<ResultRow> results = queries.scoredResults(
+                        Optional.ofNullable(imagingStudy).map(ReferenceParam::getIdPart),
+                        Optional.ofNullable(subject != null ? subject : patient).map(ReferenceParam::getIdPart));
+                Map<Long, List<FindingRow>> findings = queries.findings(results.stream().map(ResultRow::id).toList());
                 for (ResultRow result : results) {
-                    reports.add(report(result));
+                    if (!wanted.isEmpty() && !wanted.contains(References.resultId(result.id()))) {
+                        continue;
+                    }
+                    List<FindingRow> its = findings.getOrDefault(result.id(), List.of());
+                    DiagnosticReport report = evidence.report(result, its);
+                    if (!SearchResults.updatedWithin(report.getMeta().getLastUpdated(), updated)) {
+                        continue;
+                    }
+                    hits.add(new SearchResults.Hit(report, revIncludes == null || revIncludes.isEmpty() ? List.of()
+                            : List.of(evidence.provenance(result, its))));
                 }
-                return reports;
+                return SearchResults.of(hits);
             } catch (SQLException e) {
                 throw FhirErrors.database(e);
             }
-        }
-
-        private DiagnosticReport report(ResultRow result) throws SQLException {
-            return FhirResources.report(result, queries.findings(result.id()), queries.study(result.studyUid()).orElse(null));
         }
     }
 
@@ -136,7 +169,7 @@ final class ResultProviders {
             try {
                 long resultId = ObservationProvider.resultId(id).orElseThrow(() -> FhirErrors.notFound("Provenance", id));
                 ResultRow result = queries.scoredResult(resultId).orElseThrow(() -> FhirErrors.notFound("Provenance", id));
-                return FhirResources.provenance(result, queries.findings(result.id()));
+                return new ResultEvidence(queries).provenance(result, queries.findings(result.id()));
             } catch (SQLException e) {
                 throw FhirErrors.database(e);
             }
@@ -146,8 +179,9 @@ final class ResultProviders {
         public List<Provenance> search(@OptionalParam(name = Provenance.SP_TARGET) ReferenceParam target) {
             try {
                 List<Provenance> provenances = new ArrayList<>();
+                ResultEvidence evidence = new ResultEvidence(queries);
                 for (ResultRow result : queries.scoredResults(Optional.empty(), Optional.empty())) {
-                    Provenance provenance = FhirResources.provenance(result, queries.findings(result.id()));
+                    Provenance provenance = evidence.provenance(result, queries.findings(result.id()));
                     if (target == null || provenance.getTarget().stream()
                             .anyMatch(t -> t.getReference().endsWith("/" + target.getIdPart()))) {
                         provenances.add(provenance);

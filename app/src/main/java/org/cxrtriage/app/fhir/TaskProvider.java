@@ -12,7 +12,11 @@ import ca.uhn.fhir.rest.annotation.Update;
 import ca.uhn.fhir.rest.api.MethodOutcome;
 import ca.uhn.fhir.rest.api.SortOrderEnum;
 import ca.uhn.fhir.rest.api.SortSpec;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.api.server.RequestDetails;
+import ca.uhn.fhir.rest.server.exceptions.PreconditionFailedException;
+import org.cxrtriage.app.worklist.BusinessStatus;
+import java.util.OptionalLong;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.NumberParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
@@ -25,6 +29,7 @@ import jakarta.inject.Singleton;
 import org.cxrtriage.app.security.FhirSecurityInterceptor;
 import org.cxrtriage.app.security.Principal;
 import ca.uhn.fhir.rest.param.ParamPrefixEnum;
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.StudyRow;
 import org.cxrtriage.app.worklist.TaskRow;
 import org.cxrtriage.app.worklist.TaskSearch;
@@ -57,10 +62,12 @@ public final class TaskProvider implements IResourceProvider {
 
     private final WorklistQueries queries;
     private final WorklistActions actions;
+    private final StudyLinks links;
 
-    public TaskProvider(WorklistQueries queries, WorklistActions actions) {
+    public TaskProvider(WorklistQueries queries, WorklistActions actions, StudyLinks links) {
         this.queries = queries;
         this.actions = actions;
+        this.links = links;
     }
 
     @Override
@@ -79,34 +86,45 @@ public final class TaskProvider implements IResourceProvider {
     }
 
     @Search
-    public List<Task> search(@OptionalParam(name = Task.SP_STATUS) TokenOrListParam status,
-                             @OptionalParam(name = Task.SP_PRIORITY) TokenOrListParam priority,
-                             @OptionalParam(name = Task.SP_OWNER) ReferenceParam owner,
-                             @OptionalParam(name = Task.SP_FOCUS) ReferenceParam focus,
-                             @OptionalParam(name = SP_TRIAGE_SCORE) NumberParam score,
-                             @OptionalParam(name = Task.SP_MODIFIED) DateRangeParam modified,
-                             @IncludeParam(allow = {"Task:focus"}) Set<Include> includes,
-                             @Sort SortSpec sort) {
-        FhirDates modifiedRange = FhirDates.of(modified);
+    public IBundleProvider search(@OptionalParam(name = Task.SP_STATUS) TokenOrListParam status,
+                                  @OptionalParam(name = Task.SP_PRIORITY) TokenOrListParam priority,
+                                  @OptionalParam(name = Task.SP_OWNER) ReferenceParam owner,
+                                  @OptionalParam(name = Task.SP_FOCUS) ReferenceParam focus,
+                                  @OptionalParam(name = SP_TRIAGE_SCORE) NumberParam score,
+                                  @OptionalParam(name = Task.SP_MODIFIED) DateRangeParam modified,
+                                  @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated,
+                                  @OptionalParam(name = "_id") TokenOrListParam ids,
+                                  @OptionalParam(name = Task.SP_PATIENT) ReferenceParam patient,
+                                  @OptionalParam(name = Task.SP_BUSINESS_STATUS) TokenOrListParam businessStatus,
+                                  @IncludeParam(allow = {"Task:focus"}) Set<Include> includes,
+                                  @Sort SortSpec sort) {
+        if (modified != null && lastUpdated != null) {
+            throw new InvalidRequestException("CXR-400: give modified or _lastUpdated (the same date), not both");
+        }
+        // Task.lastModified and meta.lastUpdated are the same instant here: both mean "last changed".
+        FhirDates modifiedRange = FhirDates.of(modified != null ? modified : lastUpdated);
         TaskSearch search = new TaskSearch(values(status), values(priority),
                 Optional.ofNullable(owner).map(o -> o.getIdPart() != null ? o.getIdPart() : o.getValue()),
                 Optional.ofNullable(focus).map(ReferenceParam::getIdPart), scoreBound(score), modifiedRange.from(),
-                modifiedRange.to(), sortKeys(sort));
+                modifiedRange.to(), sortKeys(sort), values(ids), businessStatuses(businessStatus),
+                Optional.ofNullable(patient).map(ReferenceParam::getIdPart));
         try {
-            List<Task> tasks = new ArrayList<>();
+            List<SearchResults.Hit> hits = new ArrayList<>();
             List<TaskRow> rows = queries.tasks(search);
             Map<String, String> patientKeys = queries.patientKeys(rows.stream().map(TaskRow::studyUid).toList());
             for (TaskRow row : rows) {
                 Task task = FhirResources.task(row, patientKeys.get(row.studyUid()));
+                List<org.hl7.fhir.instance.model.api.IBaseResource> included = new ArrayList<>();
                 if (includes != null && !includes.isEmpty()) {
                     Optional<StudyRow> study = queries.study(row.studyUid());
                     if (study.isPresent()) {
-                        task.getFocus().setResource(FhirResources.imagingStudy(study.get(), queries.instances(row.studyUid())));
+                        included.add(FhirResources.imagingStudy(study.get(), queries.instances(row.studyUid()),
+                                links.viewer(row.studyUid(), study.get().accession())));
                     }
                 }
-                tasks.add(task);
+                hits.add(new SearchResults.Hit(task, included));
             }
-            return tasks;
+            return SearchResults.of(hits);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
@@ -120,19 +138,66 @@ public final class TaskProvider implements IResourceProvider {
         String status = task.getStatus().toCode();
         // The signed-in user is the actor, whatever the Task's owner says.
         String actor = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("unknown");
+        OptionalLong expected = ifMatch(request);
         try {
-            if (!actions.changeStatus(id.getIdPart(), status, actor, FhirSecurityInterceptor.source(request))) {
-                throw FhirErrors.notFound("Task", id);
+            switch (actions.changeStatus(id.getIdPart(), status, actor, FhirSecurityInterceptor.source(request), expected)) {
+                case NOT_FOUND -> throw FhirErrors.notFound("Task", id);
+                case STALE -> throw new PreconditionFailedException("CXR-412: Task/" + id.getIdPart() + " has changed since version "
+                        + expected.getAsLong() + " (If-Match); read it again and re-apply your change");
+                case DONE -> {
+                }
             }
         } catch (IllegalArgumentException e) {
             throw new UnprocessableEntityException("CXR-422: " + e.getMessage());
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
-        return new MethodOutcome(new IdType("Task", id.getIdPart())).setResource(read(id));
+        Task updated = read(id);
+        return new MethodOutcome(new IdType("Task", id.getIdPart(), updated.getMeta().getVersionId())).setResource(updated);
     }
 
-    private static List<String> values(TokenOrListParam tokens) {
+    /**
+     * The version an update is conditional on: the If-Match header ({@code W/"3"}), else a version in
+     * the URL ({@code Task/uid/_history/3}); empty for an unconditional update.
+     */
+    private static OptionalLong ifMatch(RequestDetails request) {
+        String header = request.getHeader("If-Match");
+        String version = header != null && !header.isBlank() ? header.strip() : null;
+        if (version != null) {
+            version = version.replaceFirst("^W/", "").replace("\"", "").strip();
+        }
+        if (version == null || version.isEmpty() || "*".equals(version)) {
+            return OptionalLong.empty();
+        }
+        try {
+            return OptionalLong.of(Long.parseLong(version));
+        } catch (NumberFormatException e) {
+            throw new PreconditionFailedException("CXR-412: If-Match '" + header.strip() + "' names no version of this Task"
+                    + " (use the ETag of a read, e.g. W/\"3\")");
+        }
+    }
+
+    /** business-status tokens: our codes, with our system or none. */
+    private static List<String> businessStatuses(TokenOrListParam tokens) {
+        if (tokens == null) {
+            return List.of();
+        }
+        List<String> codes = new ArrayList<>();
+        for (TokenParam token : tokens.getValuesAsQueryTokens()) {
+            if (token.getSystem() != null && !token.getSystem().isEmpty() && !BusinessStatus.SYSTEM.equals(token.getSystem())) {
+                throw new InvalidRequestException("CXR-400: business-status codes are of " + BusinessStatus.SYSTEM);
+            }
+            try {
+                codes.add(BusinessStatus.of(token.getValue()).code());
+            } catch (IllegalArgumentException | NullPointerException e) {
+                throw new InvalidRequestException("CXR-400: unknown business-status '" + token.getValue() + "'; use one of "
+                        + java.util.Arrays.stream(BusinessStatus.values()).map(BusinessStatus::code).toList());
+            }
+        }
+        return codes;
+    }
+
+    static List<String> values(TokenOrListParam tokens) {
         return tokens == null ? List.of() : tokens.getValuesAsQueryTokens().stream().map(TokenParam::getValue).toList();
     }
 

@@ -34,7 +34,8 @@ import java.util.Set;
 public final class HealthController {
 
     /** Detail keys only an administrator sees. */
-    static final Set<String> ADMIN_ONLY = Set.of("url", "path", "sha256", "problems", "error", "dataDir");
+    static final Set<String> ADMIN_ONLY = Set.of("url", "path", "sha256", "problems", "error", "dataDir",
+            "allowedCallers", "warning", "destinations");
     private static final List<String> ORDER = List.of("DOWN", "DEGRADED", "UNKNOWN", "UP");
 
     private final List<HealthIndicator> indicators;

@@ -1,6 +1,7 @@
 package org.cxrtriage.app.ingest;
 
 import org.cxrtriage.compliance.AuditAction;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.cxrtriage.app.audit.AuditTrail;
@@ -33,23 +34,24 @@ public final class DicomListener implements AutoCloseable {
     private final StoreScp scp;
     private final StoreScp tlsScp;
 
-    public DicomListener(DicomConfig dicom, DicomTlsConfig tls, StorageConfig storage, JdbcInstanceCatalog catalog,
-                         AuditTrail audit) {
+    public DicomListener(DicomConfig dicom, DicomTlsConfig tls, StudySpool spool, JdbcInstanceCatalog catalog,
+                         AuditTrail audit, MeterRegistry meters) {
         // Read before anything listens, so a wrong TLS setting does not leave the plain port open.
         Optional<TlsSettings> tlsSettings = tls.toTlsSettings();
+        this.spool = spool;
         try {
-            this.spool = new StudySpool(storage.spoolDir(), storage.quarantineDir(), storage.minFreeBytes());
             int leftovers = spool.clearIncoming();
             if (leftovers > 0) {
                 log.info("removed {} partial instance file(s) left by an earlier stop; none had been acknowledged",
                         leftovers);
             }
             InstanceStore store = new InstanceStore(spool, catalog, dicom.keepNonImages());
-            this.scp = new StoreScp(dicom.toScpSettings(), store, auditing(audit));
+            AssociationEvents events = AssociationEvents.all(auditing(audit), new DicomMetrics(meters));
+            this.scp = new StoreScp(dicom.toScpSettings(), store, events);
             scp.start();
             // The same AE title, allow-list and store on a second port that speaks TLS only.
             this.tlsScp = tlsSettings.isPresent() ? new StoreScp(dicom.toScpSettings().onPort(tls.port()), tlsSettings.get(),
-                    store, auditing(audit)) : null;
+                    store, events) : null;
             if (tlsScp != null) {
                 try {
                     tlsScp.start();

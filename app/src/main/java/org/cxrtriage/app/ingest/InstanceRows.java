@@ -1,14 +1,13 @@
 package org.cxrtriage.app.ingest;
 
+import org.cxrtriage.app.db.Sql;
+import org.cxrtriage.dicom.store.StudySpool;
+
 import org.cxrtriage.dicom.store.InstanceKind;
 import org.cxrtriage.dicom.store.SpooledInstance;
 
-import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.sql.Types;
 import java.time.OffsetDateTime;
 import java.util.Optional;
 
@@ -38,62 +37,37 @@ final class InstanceRows {
             ON CONFLICT DO NOTHING""";
     private static final String REPLACE = "UPDATE instance SET " + COLUMNS + ", corrected_at = ? WHERE sop_instance_uid = ?";
 
-    private final Path dataDir;
+    private final StudySpool spool;
 
-    InstanceRows(Path dataDir) {
-        this.dataDir = dataDir;
+    InstanceRows(StudySpool spool) {
+        this.spool = spool;
     }
 
     static Optional<Current> lockCurrent(Connection connection, String sopInstanceUid) throws SQLException {
-        try (PreparedStatement select = connection.prepareStatement(
-                "SELECT study_instance_uid, content_sha256, kind FROM instance WHERE sop_instance_uid = ? FOR UPDATE")) {
-            select.setString(1, sopInstanceUid);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(new Current(row.getString(1), row.getString(2),
-                        InstanceKind.valueOf(row.getString(3)))) : Optional.empty();
-            }
-        }
+        return Sql.queryOne(connection, "SELECT study_instance_uid, content_sha256, kind FROM instance"
+                + " WHERE sop_instance_uid = ? FOR UPDATE", row -> new Current(row.getString(1), row.getString(2),
+                InstanceKind.valueOf(row.getString(3))), sopInstanceUid);
     }
 
     /** Inserts the row; false when another transaction recorded the SOP Instance UID first. */
     boolean insert(Connection connection, SpooledInstance instance, String identity, OffsetDateTime at) throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement(INSERT_IF_ABSENT)) {
-            int next = bindColumns(insert, instance, identity, at);
-            insert.setString(next, instance.sopInstanceUid());
-            return insert.executeUpdate() == 1;
-        }
+        return Sql.update(connection, INSERT_IF_ABSENT, columns(instance, identity, at, instance.sopInstanceUid())) == 1;
     }
 
     /** Replaces the row with a changed re-send, noting when the correction arrived. */
     void replace(Connection connection, SpooledInstance instance, String identity, OffsetDateTime at) throws SQLException {
-        try (PreparedStatement update = connection.prepareStatement(REPLACE)) {
-            int next = bindColumns(update, instance, identity, at);
-            update.setObject(next, at);
-            update.setString(next + 1, instance.sopInstanceUid());
-            update.executeUpdate();
-        }
+        Sql.update(connection, REPLACE, columns(instance, identity, at, at, instance.sopInstanceUid()));
     }
 
-    private int bindColumns(PreparedStatement statement, SpooledInstance instance, String identity, OffsetDateTime at)
-            throws SQLException {
-        statement.setString(1, instance.sopClassUid());
-        statement.setString(2, instance.seriesInstanceUid());
-        statement.setString(3, instance.studyInstanceUid());
-        statement.setString(4, instance.transferSyntaxUid());
-        statement.setString(5, instance.callingAeTitle());
-        statement.setLong(6, instance.sizeBytes());
-        statement.setObject(7, at);
-        if (instance.kept()) {
-            statement.setString(8, dataDir.relativize(instance.file().toAbsolutePath()).toString());
-            statement.setNull(9, Types.TIMESTAMP_WITH_TIMEZONE);
-        } else {
-            statement.setNull(8, Types.VARCHAR);
-            statement.setObject(9, at);
-        }
-        statement.setString(10, instance.kind().name());
-        statement.setString(11, instance.contentSha256());
-        statement.setBoolean(12, instance.lossyCompression());
-        statement.setString(13, identity == null ? ABSENT_IDENTITY : identity);
-        return 14;
+    /** The values of {@link #COLUMNS} in order, then {@code more}. The spool names the file. */
+    private Object[] columns(SpooledInstance instance, String identity, OffsetDateTime at, Object... more) {
+        Object[] values = {instance.sopClassUid(), instance.seriesInstanceUid(), instance.studyInstanceUid(),
+                instance.transferSyntaxUid(), instance.callingAeTitle(), instance.sizeBytes(), at,
+                instance.kept() ? spool.relativePath(instance.studyInstanceUid(), instance.sopInstanceUid()) : null,
+                instance.kept() ? null : at, instance.kind().name(), instance.contentSha256(), instance.lossyCompression(),
+                identity == null ? ABSENT_IDENTITY : identity};
+        Object[] all = java.util.Arrays.copyOf(values, values.length + more.length);
+        System.arraycopy(more, 0, all, values.length, more.length);
+        return all;
     }
 }

@@ -1,5 +1,8 @@
 package org.cxrtriage.app.ingest;
 
+import org.cxrtriage.app.db.Sql;
+import org.cxrtriage.dicom.store.StudySpool;
+
 import org.cxrtriage.compliance.AuditAction;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
@@ -10,10 +13,7 @@ import org.cxrtriage.dicom.store.InstanceKind;
 import org.cxrtriage.dicom.store.Receipt;
 import org.cxrtriage.dicom.store.SpooledInstance;
 
-import javax.sql.DataSource;
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
@@ -37,27 +37,23 @@ import java.util.TreeSet;
 @Singleton
 public final class JdbcInstanceCatalog implements InstanceCatalog {
 
-    private final DataSource dataSource;
+    private final Sql sql;
     private final AuditTrail audit;
     private final PatientIdentity patientIdentity;
     private final InstanceRows instances;
 
-    public JdbcInstanceCatalog(DataSource dataSource, StorageConfig storage, AuditTrail audit, PatientIdentity patientIdentity) {
-        this.dataSource = dataSource;
+    public JdbcInstanceCatalog(Sql sql, StudySpool spool, AuditTrail audit, PatientIdentity patientIdentity) {
+        this.sql = sql;
         this.audit = audit;
         this.patientIdentity = patientIdentity;
-        this.instances = new InstanceRows(storage.dataDir());
+        this.instances = new InstanceRows(spool);
     }
 
     @Override
     public Optional<Recorded> recorded(String sopInstanceUid) throws CatalogUnavailableException {
-        try (Connection connection = dataSource.getConnection();
-             PreparedStatement select = connection.prepareStatement(
-                     "SELECT study_instance_uid, content_sha256 FROM instance WHERE sop_instance_uid = ?")) {
-            select.setString(1, sopInstanceUid);
-            try (ResultSet row = select.executeQuery()) {
-                return row.next() ? Optional.of(new Recorded(row.getString(1), row.getString(2))) : Optional.empty();
-            }
+        try {
+            return sql.queryOne("SELECT study_instance_uid, content_sha256 FROM instance WHERE sop_instance_uid = ?",
+                    row -> new Recorded(row.getString(1), row.getString(2)), sopInstanceUid);
         } catch (SQLException e) {
             throw new CatalogUnavailableException("cannot look up instance " + sopInstanceUid + " (SQLState " + e.getSQLState() + ")", e);
         }
@@ -67,16 +63,8 @@ public final class JdbcInstanceCatalog implements InstanceCatalog {
     public Receipt record(SpooledInstance instance) throws CatalogUnavailableException {
         OffsetDateTime at = instance.receivedAt().atOffset(ZoneOffset.UTC);
         String identity = patientIdentity.hash(instance.patient().issuerOfPatientId(), instance.patient().patientId());
-        try (Connection connection = dataSource.getConnection()) {
-            connection.setAutoCommit(false);
-            try {
-                Receipt receipt = record(connection, instance, identity, at);
-                connection.commit();
-                return receipt;
-            } catch (SQLException e) {
-                connection.rollback();
-                throw e;
-            }
+        try {
+            return sql.inTransaction(connection -> record(connection, instance, identity, at));
         } catch (SQLException e) {
             // Not the database's message: it can quote the values (patient data) of the statement.
             throw new CatalogUnavailableException("cannot record instance " + instance.sopInstanceUid() + " (SQLState "

@@ -1,8 +1,9 @@
 package org.cxrtriage.app.ingest;
 
+import org.cxrtriage.app.assembly.StudyState;
+import org.cxrtriage.app.db.Sql;
+
 import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.OffsetDateTime;
 
@@ -13,9 +14,6 @@ import java.time.OffsetDateTime;
  * recomputed from the study's current instances after every change.
  */
 final class StudyRows {
-
-    static final String RECEIVING = "RECEIVING";
-    static final String NO_RADIOGRAPH = "NO_RADIOGRAPH";
 
     /** The study's identity flag before and after a change. */
     record IdentityFlag(boolean before, boolean after) {
@@ -34,38 +32,23 @@ final class StudyRows {
     /** Creates the study row if needed, then locks it: instances of one study are recorded one at a time. */
     static void insertAndLock(Connection connection, String studyUid, boolean radiograph, OffsetDateTime at)
             throws SQLException {
-        try (PreparedStatement insert = connection.prepareStatement("""
+        Sql.update(connection, """
                 INSERT INTO study (study_instance_uid, status, instance_count, first_received_at, last_received_at)
                 VALUES (?, ?, 0, ?, ?)
-                ON CONFLICT DO NOTHING""")) {
-            insert.setString(1, studyUid);
-            insert.setString(2, radiograph ? RECEIVING : NO_RADIOGRAPH);
-            insert.setObject(3, at);
-            insert.setObject(4, at);
-            insert.executeUpdate();
-        }
-        try (PreparedStatement lock = connection.prepareStatement(
-                "SELECT identity_conflict FROM study WHERE study_instance_uid = ? FOR UPDATE")) {
-            lock.setString(1, studyUid);
-            lock.executeQuery().close();
-        }
+                ON CONFLICT DO NOTHING""", studyUid, (radiograph ? StudyState.RECEIVING : StudyState.NO_RADIOGRAPH).name(), at, at);
+        Sql.query(connection, "SELECT identity_conflict FROM study WHERE study_instance_uid = ? FOR UPDATE",
+                row -> row.getBoolean(1), studyUid);
     }
 
     /** Counts an instance in (+1) or out (-1); a radiograph also reopens the study for assembly. */
     static void count(Connection connection, String studyUid, int delta, boolean radiograph, OffsetDateTime at)
             throws SQLException {
-        String sql = radiograph
-                ? "UPDATE study SET status = 'RECEIVING', instance_count = instance_count + ?, last_received_at = ?"
-                + " WHERE study_instance_uid = ?"
-                : "UPDATE study SET instance_count = instance_count + ? WHERE study_instance_uid = ?";
-        try (PreparedStatement update = connection.prepareStatement(sql)) {
-            update.setInt(1, delta);
-            int next = 2;
-            if (radiograph) {
-                update.setObject(next++, at);
-            }
-            update.setString(next, studyUid);
-            update.executeUpdate();
+        if (radiograph) {
+            Sql.update(connection, "UPDATE study SET status = ?, instance_count = instance_count + ?, last_received_at = ?"
+                    + " WHERE study_instance_uid = ?", StudyState.RECEIVING.name(), delta, at, studyUid);
+        } else {
+            Sql.update(connection, "UPDATE study SET instance_count = instance_count + ? WHERE study_instance_uid = ?", delta,
+                    studyUid);
         }
     }
 
@@ -75,29 +58,14 @@ final class StudyRows {
      * rows from before identities were recorded are not compared).
      */
     static IdentityFlag refreshIdentityConflict(Connection connection, String studyUid) throws SQLException {
-        boolean before;
-        boolean after;
-        try (PreparedStatement select = connection.prepareStatement("""
+        IdentityFlag flag = Sql.queryOne(connection, """
                 SELECT s.identity_conflict,
                        (SELECT COUNT(DISTINCT i.patient_identity) FROM instance i WHERE i.study_instance_uid = s.study_instance_uid)
-                  FROM study s WHERE s.study_instance_uid = ?""")) {
-            select.setString(1, studyUid);
-            try (ResultSet row = select.executeQuery()) {
-                if (!row.next()) {
-                    return new IdentityFlag(false, false);
-                }
-                before = row.getBoolean(1);
-                after = row.getLong(2) > 1;
-            }
+                  FROM study s WHERE s.study_instance_uid = ?""", row -> new IdentityFlag(row.getBoolean(1), row.getLong(2) > 1),
+                studyUid).orElse(new IdentityFlag(false, false));
+        if (flag.before() != flag.after()) {
+            Sql.update(connection, "UPDATE study SET identity_conflict = ? WHERE study_instance_uid = ?", flag.after(), studyUid);
         }
-        if (before != after) {
-            try (PreparedStatement update = connection.prepareStatement(
-                    "UPDATE study SET identity_conflict = ? WHERE study_instance_uid = ?")) {
-                update.setBoolean(1, after);
-                update.setString(2, studyUid);
-                update.executeUpdate();
-            }
-        }
-        return new IdentityFlag(before, after);
+        return flag;
     }
 }

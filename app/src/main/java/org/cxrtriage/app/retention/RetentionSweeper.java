@@ -5,7 +5,7 @@ import io.micronaut.context.annotation.Property;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
-import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.dicom.store.StudySpool;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,14 +39,14 @@ public final class RetentionSweeper {
     private static final int BATCH = 500;
 
     private final DataSource dataSource;
-    private final StorageConfig storage;
+    private final StudySpool spool;
     private final AuditTrail audit;
     private final Duration retention;
 
-    public RetentionSweeper(DataSource dataSource, StorageConfig storage, AuditTrail audit,
+    public RetentionSweeper(DataSource dataSource, StudySpool spool, AuditTrail audit,
                             @Property(name = "triage.retention.pixel-data", defaultValue = "30d") Duration retention) {
         this.dataSource = dataSource;
-        this.storage = storage;
+        this.spool = spool;
         this.audit = audit;
         this.retention = retention;
         if (retention.isZero()) {
@@ -112,14 +112,9 @@ public final class RetentionSweeper {
     private void purge(String studyUid, List<Expired> instances, Instant now) throws SQLException {
         long bytes = 0;
         for (Expired instance : instances) {
-            Path file = storage.dataDir().resolve(instance.spoolPath());
             try {
-                if (Files.exists(file)) {
-                    bytes += Files.size(file);
-                    Files.delete(file);
-                }
-                deleteIfEmpty(file.getParent());
-            } catch (IOException e) {
+                bytes += spool.delete(instance.spoolPath());
+            } catch (IOException | IllegalArgumentException e) {
                 log.warn("could not delete expired pixel data {}: {}", instance.spoolPath(), e.getMessage());
             }
         }
@@ -138,7 +133,7 @@ public final class RetentionSweeper {
     }
 
     private int purgeQuarantine(Instant cutoff) {
-        Path quarantine = storage.quarantineDir();
+        Path quarantine = spool.quarantineDir();
         if (!Files.isDirectory(quarantine)) {
             return 0;
         }
@@ -157,17 +152,5 @@ public final class RetentionSweeper {
             audit.system(AuditAction.RETENTION_PURGE, null, List.of(), true, deleted + " quarantined file(s) deleted after " + retention);
         }
         return deleted;
-    }
-
-    private void deleteIfEmpty(Path directory) throws IOException {
-        if (directory == null || !directory.startsWith(storage.spoolDir()) || directory.equals(storage.spoolDir())) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(directory)) {
-            if (entries.iterator().hasNext()) {
-                return;
-            }
-        }
-        Files.delete(directory);
     }
 }

@@ -54,7 +54,7 @@ public final class AccessFilter implements HttpServerFilter {
     @Override
     public Publisher<MutableHttpResponse<?>> doFilter(HttpRequest<?> request, ServerFilterChain chain) {
         if (transport.refusesPlain(request.isSecure(), request.getPath())) {
-            return Publishers.just(HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON_TYPE)
+            return refused(request, HttpResponse.status(HttpStatus.FORBIDDEN).contentType(MediaType.APPLICATION_JSON_TYPE)
                     .body(Map.of("error", transport.advice(request.getHeaders().get(HttpHeaders.HOST)))));
         }
         String method = request.getMethodName();
@@ -68,7 +68,7 @@ public final class AccessFilter implements HttpServerFilter {
         if (crossSite.isPresent() && !(rule instanceof Rule.Open && !path.equals("/api/login") && !path.equals("/api/logout"))) {
             audit.refusal("USER", "unknown", AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                     "cross-site request refused: " + crossSite.get());
-            return Publishers.just(error(HttpStatus.FORBIDDEN, "request refused: " + crossSite.get()));
+            return refused(request, error(HttpStatus.FORBIDDEN, "request refused: " + crossSite.get()));
         }
         Outcome outcome = authenticator.authenticate(authorization, cookie, source(request), "HTTP " + path);
         if (outcome instanceof Outcome.SignedIn signedIn) {
@@ -79,18 +79,18 @@ public final class AccessFilter implements HttpServerFilter {
         }
         if (outcome instanceof Outcome.Refused refused) {
             if (refused.retryAfter().isPresent()) {
-                return Publishers.just(tooManyAttempts(refused.retryAfter().get()));
+                return refused(request, tooManyAttempts(refused.retryAfter().get()));
             }
             if (!isBasic(authorization)) { // a wrong password is already audited as login.failed
                 audit.refusal("USER", "unknown", AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                         "401: " + refused.reason());
             }
-            return Publishers.just(unauthorized(request, refused.reason()));
+            return refused(request, unauthorized(request, refused.reason()));
         }
         if (!(outcome instanceof Outcome.SignedIn signedIn)) {
             audit.refusal("USER", "anonymous", AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                     "401: no credentials");
-            return Publishers.just(unauthorized(request, "sign in first"));
+            return refused(request, unauthorized(request, "sign in first"));
         }
         Principal principal = signedIn.principal();
         if (rule instanceof Rule.Needs needs && !principal.may(needs.permission())) {
@@ -99,9 +99,19 @@ public final class AccessFilter implements HttpServerFilter {
                     : "the role " + principal.role() + " does not allow this (" + needs.permission() + ")";
             audit.refusal("USER", principal.name(), AuditAction.ACCESS_DENIED, List.of(method + " " + path), source(request),
                     "403: " + why);
-            return Publishers.just(error(HttpStatus.FORBIDDEN, why));
+            return refused(request, error(HttpStatus.FORBIDDEN, why));
         }
         return chain.proceed(request);
+    }
+
+    /**
+     * A refusal answered here, before the route runs. The servlet engine would otherwise encode our
+     * JSON error with the writer of the route's own return type (a byte[] preview, a record) and
+     * fail with a 500 and a stack trace; without the route's information it writes the map as JSON.
+     */
+    private static Publisher<MutableHttpResponse<?>> refused(HttpRequest<?> request, MutableHttpResponse<?> response) {
+        request.removeAttribute(io.micronaut.http.HttpAttributes.ROUTE_INFO.toString(), Object.class);
+        return Publishers.just(response);
     }
 
     static boolean isBasic(String authorization) {

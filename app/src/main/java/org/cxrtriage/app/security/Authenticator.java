@@ -3,6 +3,7 @@ package org.cxrtriage.app.security;
 import org.cxrtriage.compliance.AuditAction;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.audit.AuditTrail;
+import org.cxrtriage.app.config.OwnerOnlyFiles;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.app.security.LoginThrottle.Admission;
 import org.cxrtriage.app.security.UserStore.User;

@@ -212,6 +212,10 @@ public final class FhirSecurityInterceptor {
             if ("Task".equals(resource.fhirType()) || "ImagingStudy".equals(resource.fhirType())) {
                 studies.add(resource.getIdElement().getIdPart());
             }
+            if (resource instanceof org.hl7.fhir.r4.model.Binary binary && binary.hasSecurityContext()
+                    && "ImagingStudy".equals(binary.getSecurityContext().getReferenceElement().getResourceType())) {
+                studies.add(binary.getSecurityContext().getReferenceElement().getIdPart());
+            }
         }
         AuditAction action = auditData ? AuditAction.AUDIT_READ
                 : request.getRestOperationType() == RestOperationTypeEnum.READ ? AuditAction.FHIR_READ : AuditAction.FHIR_SEARCH;

@@ -38,7 +38,8 @@ public final class HttpAccessPolicy {
         if (path.equals("/api/login") && method.equals("POST") || path.equals("/api/logout")) {
             return new Rule.Open();
         }
-        if (OWN.matcher(path).matches()) {
+        // One's own account and settings; and whether AI triage is suspended, for the banner every user of the page sees.
+        if (OWN.matcher(path).matches() || path.equals("/api/monitoring/banner")) {
             return new Rule.SignedIn();
         }
         Optional<Permission> permission = permission(method, path);
@@ -62,6 +63,18 @@ public final class HttpAccessPolicy {
         }
         if (path.startsWith("/api/admin/users")) {
             return Optional.of(Permission.USER_ADMIN);
+        }
+        if (path.equals("/api/admin/warnings")) {
+            return Optional.of(Permission.SERVER_ADMIN);
+        }
+        if (path.equals("/api/monitoring/acknowledge")) {
+            return Optional.of(Permission.MONITORING_ACKNOWLEDGE);
+        }
+        if (path.equals("/api/monitoring") || path.startsWith("/api/monitoring/")) {
+            return Optional.of(Permission.MONITORING_READ);
+        }
+        if (path.startsWith("/api/admin/deliveries")) {
+            return Optional.of(Permission.DELIVERY_ADMIN);
         }
         if (path.startsWith("/api/audit") || STUDY_AUDIT.matcher(path).matches()) {
             return Optional.of(Permission.AUDIT_READ);

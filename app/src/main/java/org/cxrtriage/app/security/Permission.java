@@ -12,8 +12,16 @@ public enum Permission {
     USER_ADMIN(false),
     /** Reloading and inspecting models. */
     MODEL_ADMIN(false),
+    /** The server's configuration warnings, such as DICOM accepting any caller (no patient data). */
+    SERVER_ADMIN(false),
     /** The Prometheus metrics endpoint (no patient data). */
-    METRICS_READ(false);
+    METRICS_READ(false),
+    /** Population monitoring: drift status, signals, feedback performance, subgroup counts (no patient data). */
+    MONITORING_READ(false),
+    /** Acknowledging a monitoring alarm, which lifts the stop rule's suspension until a new alarm. */
+    MONITORING_ACKNOWLEDGE(false),
+    /** Result delivery: what is pending or failed per destination (no patient data), and re-queuing failures. */
+    DELIVERY_ADMIN(false);
 
     private final boolean patientData;
 

@@ -4,6 +4,7 @@ import io.micronaut.context.annotation.Requires;
 import io.micronaut.context.event.StartupEvent;
 import io.micronaut.runtime.event.annotation.EventListener;
 import jakarta.inject.Singleton;
+import org.cxrtriage.app.config.OwnerOnlyFiles;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.app.security.UserStore.Actor;
 import org.cxrtriage.app.security.UserStore.UserException;

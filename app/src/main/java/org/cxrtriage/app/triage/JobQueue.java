@@ -22,6 +22,12 @@ import java.util.Optional;
 public final class JobQueue {
 
     static final int MAX_ERROR = 500;
+    /**
+     * Claims beyond the last attempt, to store its "not scored: error" record. A job whose failure
+     * record cannot be stored within them is no longer claimed (it would be retried forever) and is
+     * reported as stranded on /health.
+     */
+    public static final int FAILURE_RECORD_CLAIMS = 2;
 
     private final Sql sql;
 
@@ -37,10 +43,13 @@ public final class JobQueue {
                 VALUES (?, ?, ?, ?, ?)""", studyUid, revision, reason.name(), JobState.QUEUED.name(), at);
     }
 
-    /** Claims the oldest claimable job for {@code owner}, or returns empty when there is none. */
-    public Optional<TriageJob> claim(String owner, Duration lease, Instant now) throws SQLException {
+    /**
+     * Claims the oldest claimable job for {@code owner}, or returns empty when there is none. A job
+     * already claimed {@code maxClaims} times is left alone: it is {@link #backlog stranded}.
+     */
+    public Optional<TriageJob> claim(String owner, Duration lease, Instant now, int maxClaims) throws SQLException {
         while (true) {
-            Claim claim = sql.inTransaction(connection -> claimOne(connection, owner, lease, now));
+            Claim claim = sql.inTransaction(connection -> claimOne(connection, owner, lease, now, maxClaims));
             if (!claim.superseded()) {
                 return claim.job();
             }
@@ -51,17 +60,19 @@ public final class JobQueue {
     private record Claim(Optional<TriageJob> job, boolean superseded) {
     }
 
-    private static Claim claimOne(Connection connection, String owner, Duration lease, Instant now) throws SQLException {
+    private static Claim claimOne(Connection connection, String owner, Duration lease, Instant now, int maxClaims)
+            throws SQLException {
         OffsetDateTime at = utc(now);
         Optional<TriageJob> job = Sql.queryOne(connection, """
                 SELECT id, study_instance_uid, study_revision, reason, attempts FROM triage_job
-                 WHERE (status = ? AND (not_before IS NULL OR not_before <= ?))
-                    OR (status = ? AND lease_until < ?)
+                 WHERE ((status = ? AND (not_before IS NULL OR not_before <= ?))
+                    OR (status = ? AND lease_until < ?))
+                   AND attempts < ?
                  ORDER BY queued_at, id
                  LIMIT 1
                  FOR UPDATE SKIP LOCKED""", row -> new TriageJob(row.getLong(1), row.getString(2), row.getInt(3),
                 JobReason.valueOf(row.getString(4)), row.getInt(5) + 1),
-                JobState.QUEUED.name(), at, JobState.RUNNING.name(), at);
+                JobState.QUEUED.name(), at, JobState.RUNNING.name(), at, maxClaims);
         if (job.isEmpty()) {
             return new Claim(job, false);
         }
@@ -74,6 +85,45 @@ public final class JobQueue {
         Sql.update(connection, "UPDATE triage_job SET status = ?, lease_owner = ?, lease_until = ?, attempts = attempts + 1"
                 + " WHERE id = ?", JobState.RUNNING.name(), owner, utc(now.plus(lease)), job.get().id());
         return new Claim(job, false);
+    }
+
+    /**
+     * What waits and what is stuck, for /health and /prometheus.
+     *
+     * @param queued        jobs waiting for a worker
+     * @param running       jobs a worker holds under a live lease
+     * @param oldestQueued  when the oldest waiting job was queued, if any
+     * @param lastTriaged   when the last job finished with a stored result, if any
+     * @param stranded      jobs claimed {@code maxClaims} times without storing any result: their
+     *                      studies are on no worklist until somebody looks
+     */
+    public record Backlog(long queued, long running, Optional<Instant> oldestQueued, Optional<Instant> lastTriaged,
+                          long stranded) {
+    }
+
+    public Backlog backlog(Instant now, int maxClaims) throws SQLException {
+        OffsetDateTime at = utc(now);
+        return sql.inTransaction(connection -> {
+            long queued = count(connection, "SELECT COUNT(*) FROM triage_job WHERE status = ? AND attempts < ?",
+                    JobState.QUEUED.name(), maxClaims);
+            long running = count(connection, "SELECT COUNT(*) FROM triage_job WHERE status = ? AND lease_until >= ?",
+                    JobState.RUNNING.name(), at);
+            long stranded = count(connection, """
+                    SELECT COUNT(*) FROM triage_job
+                     WHERE attempts >= ? AND (status = ? OR (status = ? AND lease_until < ?))""",
+                    maxClaims, JobState.QUEUED.name(), JobState.RUNNING.name(), at);
+            Optional<Instant> oldest = Sql.queryOne(connection, "SELECT MIN(queued_at) FROM triage_job WHERE status = ?",
+                    row -> Optional.ofNullable(row.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                    JobState.QUEUED.name()).flatMap(o -> o);
+            Optional<Instant> last = Sql.queryOne(connection, "SELECT MAX(finished_at) FROM triage_job WHERE status IN (?, ?)",
+                    row -> Optional.ofNullable(row.getObject(1, OffsetDateTime.class)).map(OffsetDateTime::toInstant),
+                    JobState.DONE.name(), JobState.FAILED.name()).flatMap(o -> o);
+            return new Backlog(queued, running, oldest, last, stranded);
+        });
+    }
+
+    private static long count(Connection connection, String query, Object... parameters) throws SQLException {
+        return Sql.queryOne(connection, query, row -> row.getLong(1), parameters).orElse(0L);
     }
 
     /** Puts a failed attempt back in the queue, to be tried again no sooner than {@code notBefore}. */

@@ -5,7 +5,7 @@ import io.micronaut.context.annotation.Context;
 import jakarta.annotation.PreDestroy;
 import org.cxrtriage.app.audit.AuditTrail;
 import org.cxrtriage.app.audit.ModelDevice;
-import org.cxrtriage.app.config.StorageConfig;
+import org.cxrtriage.dicom.store.StudySpool;
 import org.cxrtriage.app.config.WorkerConfig;
 import org.cxrtriage.models.registry.ModelRegistry;
 import org.slf4j.Logger;
@@ -42,7 +42,7 @@ public final class JobWorker {
     private final TriageResults results;
     private final ModelRegistry models;
     private final AuditTrail audit;
-    private final StorageConfig storage;
+    private final StudySpool spool;
     private final StepTimer steps;
     private final WorkerConfig config;
     private final String owner;
@@ -52,13 +52,13 @@ public final class JobWorker {
     private volatile boolean running = true;
 
     public JobWorker(JobQueue queue, TriagePipeline pipeline, TriageResults results, ModelRegistry models, AuditTrail audit,
-                     StorageConfig storage, StepTimer steps, WorkerConfig config) {
+                     StudySpool spool, StepTimer steps, WorkerConfig config) {
         this.queue = queue;
         this.pipeline = pipeline;
         this.results = results;
         this.models = models;
         this.audit = audit;
-        this.storage = storage;
+        this.spool = spool;
         this.steps = steps;
         this.config = config;
         this.owner = hostName() + "-" + UUID.randomUUID().toString().substring(0, 8);
@@ -76,12 +76,15 @@ public final class JobWorker {
     private void loop() {
         while (running && !Thread.currentThread().isInterrupted()) {
             try {
-                Optional<TriageJob> job = queue.claim(owner, config.lease(), Instant.now());
+                Optional<TriageJob> job = queue.claim(owner, config.lease(), Instant.now(), maxClaims());
                 if (job.isEmpty()) {
                     Thread.sleep(50);
                     continue;
                 }
-                run(job.get());
+                steps.timeJob(() -> {
+                    run(job.get());
+                    return null;
+                });
             } catch (InterruptedException e) {
                 return;
             } catch (Throwable e) {
@@ -109,7 +112,7 @@ public final class JobWorker {
 
     private void triage(TriageJob job) throws Exception {
         List<Path> files = steps.time("load", () -> results.studyFiles(job.studyInstanceUid()).stream()
-                .map(storage.dataDir()::resolve).toList());
+                .map(spool::resolve).toList());
         ModelRegistry.Snapshot snapshot = models.current();
         StudyOutcome outcome = pipeline.triage(files, snapshot);
         steps.time("persist", () -> {
@@ -117,6 +120,7 @@ public final class JobWorker {
             return null;
         });
         Outcome decided = outcome.active();
+        steps.counted(decided.status().code(), decided.reason().orElse(""));
         AuditAction action = switch (decided.status()) {
             case SCORED -> AuditAction.TRIAGE_SCORED;
             case UNRELIABLE -> AuditAction.TRIAGE_UNRELIABLE;
@@ -149,7 +153,18 @@ public final class JobWorker {
         } catch (LeaseLostException e) {
             log.warn("{}; another node finished it", e.getMessage());
             return;
+        } catch (Exception e) {
+            if (job.attempts() >= maxClaims()) {
+                log.error("study {} revision {}: its failure record could not be stored after {} claims ({}); the job is"
+                        + " no longer claimed and /health reports it as stranded", job.studyInstanceUid(),
+                        job.studyRevision(), job.attempts(), SafeErrors.describe(e));
+            } else {
+                log.warn("study {} revision {}: could not store its failure record ({}); it is claimed again when its"
+                        + " lease ends", job.studyInstanceUid(), job.studyRevision(), SafeErrors.describe(e));
+            }
+            return;
         }
+        steps.counted("error", "");
         audit.system(AuditAction.TRIAGE_FAILED, job.studyInstanceUid(), List.of("Task/" + job.studyInstanceUid()), false,
                 "after " + job.attempts() + " attempts: " + error);
     }
@@ -188,6 +203,11 @@ public final class JobWorker {
                 threads.set(i, startWorker(i));
             }
         }
+    }
+
+    /** Claims of one job at most: its attempts, then a few to store its failure record. */
+    public int maxClaims() {
+        return config.maxAttempts() + JobQueue.FAILURE_RECORD_CLAIMS;
     }
 
     public synchronized WorkerState state() {

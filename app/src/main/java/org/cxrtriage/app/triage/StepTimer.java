@@ -4,7 +4,14 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import jakarta.inject.Singleton;
 
-/** Times each pipeline step as {@code triage.step{step=...}} (seconds on /prometheus). */
+import java.time.Duration;
+import java.util.Locale;
+
+/**
+ * Times each pipeline step as {@code triage.step{step=...}} and each whole job as
+ * {@code triage.job}, with histogram buckets from 10 ms to 60 s on /prometheus, and counts the
+ * studies triaged as {@code triage.studies{outcome, reason}}.
+ */
 @Singleton
 public final class StepTimer {
 
@@ -13,6 +20,12 @@ public final class StepTimer {
         T run() throws E;
     }
 
+    /** Bucket bounds: a step takes milliseconds, a study on a busy CPU node can take many seconds. */
+    static final Duration[] BUCKETS = {Duration.ofMillis(10), Duration.ofMillis(25), Duration.ofMillis(50),
+            Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500), Duration.ofSeconds(1),
+            Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10), Duration.ofSeconds(30),
+            Duration.ofSeconds(60)};
+
     private final MeterRegistry meters;
 
     public StepTimer(MeterRegistry meters) {
@@ -20,11 +33,43 @@ public final class StepTimer {
     }
 
     public <T, E extends Exception> T time(String step, Step<T, E> work) throws E {
+        return timed(Timer.builder("triage.step").tag("step", step), work);
+    }
+
+    /** Times one job from claim to stored result. */
+    public <T, E extends Exception> T timeJob(Step<T, E> work) throws E {
+        return timed(Timer.builder("triage.job").description("one triage job, from claim to stored result"), work);
+    }
+
+    private <T, E extends Exception> T timed(Timer.Builder timer, Step<T, E> work) throws E {
         Timer.Sample sample = Timer.start(meters);
         try {
             return work.run();
         } finally {
-            sample.stop(Timer.builder("triage.step").tag("step", step).register(meters));
+            sample.stop(timer.serviceLevelObjectives(BUCKETS).register(meters));
         }
+    }
+
+    /**
+     * Counts one study's outcome. {@code reason} is reduced to its leading words (ours, a bounded
+     * set: "not a chest radiograph", "image too small"), never the details that follow.
+     */
+    public void counted(String outcome, String reason) {
+        meters.counter("triage.studies", "outcome", outcome, "reason", category(reason)).increment();
+    }
+
+    static String category(String reason) {
+        if (reason == null || reason.isBlank()) {
+            return "";
+        }
+        String first = reason.split(";", 2)[0];
+        StringBuilder words = new StringBuilder();
+        for (char c : first.toLowerCase(Locale.ROOT).toCharArray()) {
+            if (c == '(' || c == ':' || Character.isDigit(c) || words.length() >= 40) {
+                break;
+            }
+            words.append(Character.isLetter(c) ? c : ' ');
+        }
+        return words.toString().trim().replaceAll(" +", " ");
     }
 }

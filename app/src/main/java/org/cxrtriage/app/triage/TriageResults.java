@@ -2,6 +2,8 @@ package org.cxrtriage.app.triage;
 
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.db.Sql;
+import org.cxrtriage.app.delivery.DeliveryOutbox;
+import org.cxrtriage.app.delivery.OutboxMessage;
 import org.cxrtriage.app.patient.PatientIdentity;
 import org.cxrtriage.app.worklist.WorklistPriority;
 import org.cxrtriage.models.reliability.Verdict;
@@ -26,17 +28,20 @@ import java.util.Optional;
  * Stores what triage produced, in one transaction per job that commits only while the worker
  * still holds the job's lease: the study's header details, every model's result with its
  * findings, the worklist decision of the active model (the earlier active result marked
- * superseded), and the job's completion. A job is stored once even when two nodes race.
+ * superseded), the result's deliveries (the outbox), and the job's completion. A job is stored
+ * once even when two nodes race.
  */
 @Singleton
 public final class TriageResults {
 
     private final Sql sql;
     private final PatientIdentity patients;
+    private final DeliveryOutbox outbox;
 
-    public TriageResults(Sql sql, PatientIdentity patients) {
+    public TriageResults(Sql sql, PatientIdentity patients, DeliveryOutbox outbox) {
         this.sql = sql;
         this.patients = patients;
+        this.outbox = outbox;
     }
 
     private record Patient(Integer ageYears, String sex) {
@@ -49,7 +54,7 @@ public final class TriageResults {
             if (outcome.details().isPresent()) {
                 saveStudyDetails(connection, job.studyInstanceUid(), outcome.details().get());
             }
-            decide(connection, job, outcome.active(), at);
+            decide(connection, job, outcome.active(), outcome.details().flatMap(InstanceMetadata::requestedPriority), at);
             for (Outcome shadow : outcome.shadows()) {
                 insertResult(connection, job, shadow, at);
             }
@@ -62,7 +67,7 @@ public final class TriageResults {
     public void storeFailure(TriageJob job, String owner, String error, Instant now) throws SQLException, LeaseLostException {
         OffsetDateTime at = now.atOffset(ZoneOffset.UTC);
         sql.inTransaction(connection -> {
-            decide(connection, job, Outcome.failed(error), at);
+            decide(connection, job, Outcome.failed(error), Optional.empty(), at);
             JobQueue.complete(connection, job, owner, JobState.FAILED, error, at);
             return null;
         });
@@ -77,13 +82,19 @@ public final class TriageResults {
                 + " ORDER BY received_at, sop_instance_uid", row -> row.getString(1), studyUid);
     }
 
-    private static void decide(Connection connection, TriageJob job, Outcome active, OffsetDateTime at) throws SQLException {
+    /** Stores the active outcome, puts it on the worklist and queues its deliveries. */
+    private void decide(Connection connection, TriageJob job, Outcome active, Optional<String> requestedPriority,
+                        OffsetDateTime at) throws SQLException {
         long result = insertResult(connection, job, active, at);
         Sql.update(connection, """
                 UPDATE triage_result SET superseded_by = ?
                  WHERE study_instance_uid = ? AND shadow = FALSE AND id <> ? AND superseded_by IS NULL""",
                 result, job.studyInstanceUid(), result);
-        WorklistItems.decide(connection, job.studyInstanceUid(), active.decision(), active.status(), active.reason(), result, at);
+        WorklistPriority.Decision item = WorklistItems.decide(connection, job.studyInstanceUid(), active.decision(),
+                active.status(), active.reason(), result, at);
+        boolean raisedByAi = active.status().aiDecides() && WorklistPriority.aiRaises(requestedPriority, active.score());
+        outbox.enqueue(connection, new OutboxMessage(job.studyInstanceUid(), result, job.studyRevision(), active.status(),
+                item.priority(), raisedByAi), at);
     }
 
     private void saveStudyDetails(Connection connection, String studyUid, InstanceMetadata m) throws SQLException {

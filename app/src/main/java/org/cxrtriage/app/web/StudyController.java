@@ -16,8 +16,10 @@ import org.cxrtriage.app.audit.References;
 import org.cxrtriage.app.config.StorageConfig;
 import org.cxrtriage.app.config.UiConfig;
 import org.cxrtriage.app.security.AccessFilter;
+import org.cxrtriage.app.worklist.FeedbackReason;
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.ImageRow;
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.WorklistActions;
 import org.cxrtriage.app.worklist.WorklistActions.Claim;
 import org.cxrtriage.app.worklist.WorklistQueries;
@@ -47,7 +49,7 @@ import static org.cxrtriage.app.web.WorklistController.user;
 @ExecuteOn(TaskExecutors.BLOCKING)
 public final class StudyController {
 
-    /** Agreement with one AI finding; a disagreement may carry a reason. */
+    /** Agreement with one AI finding; a disagreement may carry a reason code (see FeedbackReason). */
     public record Feedback(boolean agree, String reason) {
     }
 
@@ -56,14 +58,16 @@ public final class StudyController {
     private final StorageConfig storage;
     private final UiConfig ui;
     private final AuditTrail audit;
+    private final StudyLinks links;
 
     public StudyController(WorklistQueries queries, WorklistActions actions, StorageConfig storage, UiConfig ui,
-                           AuditTrail audit) {
+                           AuditTrail audit, StudyLinks links) {
         this.queries = queries;
         this.actions = actions;
         this.storage = storage;
         this.ui = ui;
         this.audit = audit;
+        this.links = links;
     }
 
     /** The study as its view shows it, with its images; audited before it is read. */
@@ -82,7 +86,7 @@ public final class StudyController {
         for (ImageRow image : queries.images(uid)) {
             images.add(WorklistJson.image(image, header(storage.dataDir().resolve(image.spoolPath()))));
         }
-        return HttpResponse.ok(WorklistJson.detail(WorklistJson.row(entry.get(), feedback, Instant.now()), entry.get(),
+        return HttpResponse.ok(WorklistJson.detail(WorklistJson.row(entry.get(), feedback, Instant.now(), links), entry.get(),
                 timeline.get(), images));
     }
 
@@ -138,18 +142,19 @@ public final class StudyController {
     @Post("/findings/{id}/feedback")
     public HttpResponse<Map<String, Object>> feedback(@PathVariable long id, @Body Feedback feedback, HttpRequest<?> request)
             throws SQLException {
-        String reason = feedback.reason() == null || feedback.reason().isBlank() ? null : feedback.reason();
+        Optional<FeedbackReason> reason;
         try {
-            if (!actions.feedback(id, user(request), feedback.agree(), AccessFilter.source(request), reason)) {
+            reason = FeedbackReason.parse(feedback.reason());
+            if (!actions.feedback(id, user(request), feedback.agree(), reason, AccessFilter.source(request))) {
                 return HttpResponse.notFound();
             }
         } catch (IllegalArgumentException e) {
-            return HttpResponse.<Map<String, Object>>status(HttpStatus.UNPROCESSABLE_ENTITY).body(Map.of("error", e.getMessage()));
+            return HttpResponse.<Map<String, Object>>status(HttpStatus.BAD_REQUEST).body(Map.of("error", e.getMessage()));
         }
         Map<String, Object> body = new HashMap<>();
         body.put("finding", id);
         body.put("agree", feedback.agree());
-        body.put("reason", reason);
+        body.put("reason", reason.map(FeedbackReason::code).orElse(null));
         return HttpResponse.ok(body);
     }
 

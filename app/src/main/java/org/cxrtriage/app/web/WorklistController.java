@@ -11,6 +11,7 @@ import org.cxrtriage.app.security.AccessFilter;
 import org.cxrtriage.app.security.Principal;
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.ShiftStatistics;
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.WorklistEntry;
 import org.cxrtriage.app.worklist.WorklistQueries;
 import org.cxrtriage.compliance.AuditAction;
@@ -19,6 +20,7 @@ import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * The list behind the web worklist: the rows (audited, naming each Task shown), a cheap version
@@ -32,11 +34,13 @@ public final class WorklistController {
     private final WorklistQueries queries;
     private final ShiftStatistics summary;
     private final AuditTrail audit;
+    private final StudyLinks links;
 
-    public WorklistController(WorklistQueries queries, ShiftStatistics summary, AuditTrail audit) {
+    public WorklistController(WorklistQueries queries, ShiftStatistics summary, AuditTrail audit, StudyLinks links) {
         this.queries = queries;
         this.summary = summary;
         this.audit = audit;
+        this.links = links;
     }
 
     /** The list with patient names and the user's own feedback on each finding: every fetch is audited, naming each Task shown. */
@@ -51,7 +55,7 @@ public final class WorklistController {
         var feedback = queries.latestFeedback(user, entries.stream().flatMap(entry -> entry.findings().stream())
                 .map(FindingRow::id).toList());
         Instant now = Instant.now();
-        return Map.of("version", version, "rows", entries.stream().map(entry -> WorklistJson.row(entry, feedback, now)).toList());
+        return Map.of("version", version, "rows", entries.stream().map(entry -> WorklistJson.row(entry, feedback, now, links)).toList());
     }
 
     @Get("/worklist/version")

@@ -4,6 +4,7 @@ import org.cxrtriage.app.worklist.FeedbackRow;
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.ImageRow;
 import org.cxrtriage.app.worklist.PersonName;
+import org.cxrtriage.app.worklist.StudyLinks;
 import org.cxrtriage.app.worklist.StudyRow;
 import org.cxrtriage.app.worklist.TaskRow;
 import org.cxrtriage.app.worklist.TaskStatus;
@@ -22,7 +23,8 @@ import java.util.Optional;
 
 /**
  * The worklist as the web page's JSON shows it: display strings, waiting time, who is reading,
- * finding chips with the signed-in user's own feedback, and a study's images for the viewer.
+ * finding chips with the signed-in user's own feedback, a study's images for the viewer, and the
+ * study's link in the PACS viewer ({@code viewerUrl}, empty when TRIAGE_VIEWER_URL is not set).
  */
 final class WorklistJson {
 
@@ -36,13 +38,14 @@ final class WorklistJson {
 
     /**
      * One row. {@code reader}: who has claimed the study ("" when nobody reads it); {@code positive}:
-     * some finding is positive at its operating point (critical or not).
+     * some finding is positive at its operating point (critical or not); {@code viewerUrl}: the
+     * study in the PACS viewer ("" when no viewer is configured).
      */
     record Row(String studyUid, String priority, boolean critical, boolean positive, double score, String status,
                String businessStatus, String reason, String patientName, String patientId, String age, String sex,
                String birthDate, String accession, String studyTime, String receivedAt, long waitingMinutes,
                String lastModified, String reader, String claimedAt, String firstOpenedAt, String reviewedAt,
-               String reviewedBy, List<Chip> chips) {
+               String reviewedBy, List<Chip> chips, String viewerUrl) {
     }
 
     record Timeline(String received, String scored, String opened, String claimed, String reviewed) {
@@ -65,7 +68,7 @@ final class WorklistJson {
     private WorklistJson() {
     }
 
-    static Row row(WorklistEntry entry, Map<Long, FeedbackRow> feedback, Instant now) {
+    static Row row(WorklistEntry entry, Map<Long, FeedbackRow> feedback, Instant now, StudyLinks links) {
         TaskRow task = entry.task();
         StudyRow study = entry.study();
         boolean inProgress = TaskStatus.IN_PROGRESS.code().equals(task.status());
@@ -79,7 +82,8 @@ final class WorklistJson {
                 Duration.between(study.firstReceived().toInstant(), now).toMinutes(), time(task.lastModified()),
                 inProgress ? text(task.owner()) : "", inProgress ? time(entry.reading().claimed()) : "",
                 time(entry.reading().firstOpened()), time(entry.reading().reviewed()), reviewed ? text(task.owner()) : "",
-                entry.findings().stream().map(f -> chip(f, Optional.ofNullable(feedback.get(f.id())))).toList());
+                entry.findings().stream().map(f -> chip(f, Optional.ofNullable(feedback.get(f.id())))).toList(),
+                links.viewer(task.studyUid(), text(study.accession())).orElse(""));
     }
 
     static Detail detail(Row row, WorklistEntry entry, WorklistQueries.Timeline timeline, List<Image> images) {

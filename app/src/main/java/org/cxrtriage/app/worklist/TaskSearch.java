@@ -16,10 +16,13 @@ import java.util.Optional;
  * @param modifiedFrom inclusive lower bound of the last change
  * @param modifiedTo   inclusive upper bound of the last change
  * @param sort         sort keys in order; empty means the worklist's own order ({@link WorklistOrder})
+ * @param ids              Task ids (Study Instance UIDs), any of them (empty: all)
+ * @param businessStatuses {@link BusinessStatus} codes, any of them (empty: all)
+ * @param patientKey       the Patient (its key) whose studies' items are wanted
  */
 public record TaskSearch(List<String> statuses, List<String> priorities, Optional<String> owner, Optional<String> studyUid,
                          Optional<ScoreBound> score, Optional<Instant> modifiedFrom, Optional<Instant> modifiedTo,
-                         List<SortKey> sort) {
+                         List<SortKey> sort, List<String> ids, List<String> businessStatuses, Optional<String> patientKey) {
 
     public enum Comparison {
         EQ("="), GT(">"), GE(">="), LT("<"), LE("<=");
@@ -49,11 +52,13 @@ public record TaskSearch(List<String> statuses, List<String> priorities, Optiona
         statuses = List.copyOf(statuses);
         priorities = List.copyOf(priorities);
         sort = List.copyOf(sort);
+        ids = List.copyOf(ids);
+        businessStatuses = List.copyOf(businessStatuses);
     }
 
     /** Every item, in the worklist's order. */
     public static TaskSearch all() {
         return new TaskSearch(List.of(), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(),
-                Optional.empty(), List.of());
+                Optional.empty(), List.of(), List.of(), List.of(), Optional.empty());
     }
 }

@@ -13,7 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.OptionalLong;
 import java.util.function.Function;
 
 /**
@@ -22,13 +22,11 @@ import java.util.function.Function;
  * it, mark it reviewed (and undo that for a short while), and agree or disagree with each AI
  * finding. Each action records who, when and from where. The web page and the FHIR API both act
  * through here, so both always show the same state; this class is the only writer of an item's
- * status ({@link TaskStatus}).
+ * status ({@link TaskStatus}). Every change raises the item's version (FHIR's Task.meta.versionId
+ * and ETag), and a change may be made conditional on the version a client read (If-Match).
  */
 @Singleton
 public final class WorklistActions {
-
-    /** Why a radiologist disagreed with an AI finding (finding_feedback.reason). */
-    public static final Set<String> DISAGREE_REASONS = Set.of("missed-finding", "false-positive", "poor-image", "other");
 
     /** What a claim did: the item is now the caller's, or somebody else reads it, or it is reviewed. */
     public enum ClaimOutcome { CLAIMED, ALREADY_YOURS, HELD_BY_OTHER, REVIEWED, NOT_FOUND }
@@ -39,7 +37,7 @@ public final class WorklistActions {
 
     /** An item's state as it was, read under its row lock. */
     private record Before(TaskStatus status, String owner, OffsetDateTime firstOpened, OffsetDateTime claimed,
-                          OffsetDateTime completed) {
+                          OffsetDateTime completed, long version) {
     }
 
     /** The state to write, with what the audit record says about it. */
@@ -62,11 +60,42 @@ public final class WorklistActions {
      * network address.
      */
     public boolean changeStatus(String studyUid, String status, String actor, String source) throws SQLException {
-        return switch (TaskStatus.of(status)) {
-            case IN_PROGRESS -> claim(studyUid, actor, source, true).outcome() != ClaimOutcome.NOT_FOUND;
-            case COMPLETED -> review(studyUid, actor, source);
-            case READY -> release(studyUid, actor, source, true).isPresent();
+        return changeStatus(studyUid, status, actor, source, OptionalLong.empty()) != Change.NOT_FOUND;
+    }
+
+    /** What a conditional change did. */
+    public enum Change {
+        /** Done, or nothing needed doing (the item already was as asked). */
+        DONE,
+        /** The study has no worklist item. */
+        NOT_FOUND,
+        /** The item changed since the version the client named (If-Match): nothing was changed. */
+        STALE
+    }
+
+    /**
+     * {@link #changeStatus(String, String, String, String)} only if the item's version is still
+     * {@code expectedVersion} (when given), checked and changed under the row lock, so two clients
+     * cannot both act on one read. An unknown status is an IllegalArgumentException.
+     */
+    public Change changeStatus(String studyUid, String status, String actor, String source, OptionalLong expectedVersion)
+            throws SQLException {
+        TaskStatus to = TaskStatus.of(status);
+        Function<Before, Optional<Transition>> rule = switch (to) {
+            case IN_PROGRESS -> claimRule(actor, true, now());
+            case COMPLETED -> reviewRule(actor, now());
+            case READY -> releaseRule(actor, true, new boolean[1]);
         };
+        Optional<Before> before = apply(studyUid, actor, source,
+                was -> stale(was, expectedVersion) ? Optional.empty() : rule.apply(was));
+        if (before.isEmpty()) {
+            return Change.NOT_FOUND;
+        }
+        return stale(before.get(), expectedVersion) ? Change.STALE : Change.DONE;
+    }
+
+    private static boolean stale(Before was, OptionalLong expectedVersion) {
+        return expectedVersion.isPresent() && expectedVersion.getAsLong() != was.version();
     }
 
     /**
@@ -86,16 +115,7 @@ public final class WorklistActions {
      */
     public Claim claim(String studyUid, String actor, String source, boolean takeOver) throws SQLException {
         OffsetDateTime now = now();
-        Optional<Before> before = apply(studyUid, actor, source, was -> {
-            boolean mine = was.status() == TaskStatus.IN_PROGRESS && actor.equals(was.owner());
-            boolean other = was.status() == TaskStatus.IN_PROGRESS && !mine;
-            if (mine || (!takeOver && (other || was.status() == TaskStatus.COMPLETED))) {
-                return Optional.empty();
-            }
-            String note = other ? "claimed, taken over from " + was.owner()
-                    : was.status() == TaskStatus.COMPLETED ? "claimed, reopened after review" : "claimed";
-            return Optional.of(new Transition(TaskStatus.IN_PROGRESS, actor, now, null, AuditAction.STUDY_CLAIM, note));
-        });
+        Optional<Before> before = apply(studyUid, actor, source, claimRule(actor, takeOver, now));
         if (before.isEmpty()) {
             return new Claim(ClaimOutcome.NOT_FOUND, null, null);
         }
@@ -112,6 +132,19 @@ public final class WorklistActions {
         return new Claim(ClaimOutcome.CLAIMED, actor, now);
     }
 
+    private static Function<Before, Optional<Transition>> claimRule(String actor, boolean takeOver, OffsetDateTime now) {
+        return was -> {
+            boolean mine = was.status() == TaskStatus.IN_PROGRESS && actor.equals(was.owner());
+            boolean other = was.status() == TaskStatus.IN_PROGRESS && !mine;
+            if (mine || (!takeOver && (other || was.status() == TaskStatus.COMPLETED))) {
+                return Optional.empty();
+            }
+            String note = other ? "claimed, taken over from " + was.owner()
+                    : was.status() == TaskStatus.COMPLETED ? "claimed, reopened after review" : "claimed";
+            return Optional.of(new Transition(TaskStatus.IN_PROGRESS, actor, now, null, AuditAction.STUDY_CLAIM, note));
+        };
+    }
+
     /**
      * The reader gives the item back: ready, nobody's. Somebody else's claim is released only when
      * {@code force} (FHIR's explicit Task update). Empty when the study has no item; false when
@@ -119,22 +152,29 @@ public final class WorklistActions {
      */
     public Optional<Boolean> release(String studyUid, String actor, String source, boolean force) throws SQLException {
         boolean[] changed = {false};
-        Optional<Before> before = apply(studyUid, actor, source, was -> {
+        Optional<Before> before = apply(studyUid, actor, source, releaseRule(actor, force, changed));
+        return before.map(was -> changed[0]);
+    }
+
+    private static Function<Before, Optional<Transition>> releaseRule(String actor, boolean force, boolean[] changed) {
+        return was -> {
             if (was.status() == TaskStatus.READY || (!force && !actor.equals(was.owner()))
                     || (!force && was.status() != TaskStatus.IN_PROGRESS)) {
                 return Optional.empty();
             }
             changed[0] = true;
             return Optional.of(new Transition(TaskStatus.READY, null, null, null, AuditAction.TASK_UPDATE, "released"));
-        });
-        return before.map(was -> changed[0]);
+        };
     }
 
     /** Marks the study reviewed by {@code actor}; a study nobody had claimed counts as claimed now. */
     public boolean review(String studyUid, String actor, String source) throws SQLException {
-        OffsetDateTime now = now();
-        return apply(studyUid, actor, source, was -> Optional.of(new Transition(TaskStatus.COMPLETED, actor,
-                was.claimed() == null ? now : was.claimed(), now, AuditAction.TASK_UPDATE, "reviewed"))).isPresent();
+        return apply(studyUid, actor, source, reviewRule(actor, now())).isPresent();
+    }
+
+    private static Function<Before, Optional<Transition>> reviewRule(String actor, OffsetDateTime now) {
+        return was -> Optional.of(new Transition(TaskStatus.COMPLETED, actor, was.claimed() == null ? now : was.claimed(), now,
+                AuditAction.TASK_UPDATE, "reviewed"));
     }
 
     /**
@@ -158,29 +198,33 @@ public final class WorklistActions {
 
     /** Records agreement or disagreement with one AI finding; false when the finding is unknown. */
     public boolean feedback(long findingId, String actor, boolean agree, String source) throws SQLException {
-        return feedback(findingId, actor, agree, source, null);
+        return feedback(findingId, actor, agree, Optional.empty(), source);
     }
 
     /**
-     * Records agreement or disagreement with one AI finding, a disagreement optionally with one of
-     * {@link #DISAGREE_REASONS}. The latest record of a user is their current view; earlier ones
-     * stay as history. False when the finding is unknown.
+     * Records agreement, or disagreement with an optional {@link FeedbackReason}, with one AI
+     * finding. The latest record of a user is their current view; earlier ones stay as history.
+     * False when the finding is unknown. A reason goes only with a disagreement
+     * (IllegalArgumentException otherwise).
      */
-    public boolean feedback(long findingId, String actor, boolean agree, String source, String reason) throws SQLException {
-        if (reason != null && (agree || !DISAGREE_REASONS.contains(reason))) {
-            throw new IllegalArgumentException("a reason is given only with a disagreement, and is one of " + DISAGREE_REASONS);
+    public boolean feedback(long findingId, String actor, boolean agree, Optional<FeedbackReason> reason, String source)
+            throws SQLException {
+        if (agree && reason.isPresent()) {
+            throw new IllegalArgumentException("a reason (" + reason.get().code() + ") goes with a disagreement only;"
+                    + " send agree=false, or no reason");
         }
+        String code = reason.map(FeedbackReason::code).orElse(null);
         Optional<String[]> finding = sql.queryOne("""
                 SELECT r.study_instance_uid, f.display, f.finding_key FROM finding_result f
                   JOIN triage_result r ON r.id = f.result_id WHERE f.id = ?""",
                 row -> new String[] {row.getString(1), row.getString(2), row.getString(3)}, findingId);
         boolean recorded = finding.isPresent() && sql.update("""
                 INSERT INTO finding_feedback (finding_result_id, actor, agree, reason, occurred_at) VALUES (?, ?, ?, ?, ?)""",
-                findingId, actor, agree, reason, now()) == 1;
+                findingId, actor, agree, code, now()) == 1;
         String named = finding.map(f -> f[1] + " (" + f[2] + ")").orElse("unknown finding " + findingId);
         audit.user(actor, AuditAction.FINDING_FEEDBACK, finding.map(f -> f[0]).orElse(null),
                 List.of(References.observation(findingId)), recorded, source,
-                (agree ? "agree: " : "disagree: ") + named + (reason == null ? "" : "; reason: " + reason));
+                (agree ? "agree: " : "disagree: ") + named + (code == null ? "" : "; reason: " + code));
         return recorded;
     }
 
@@ -195,10 +239,10 @@ public final class WorklistActions {
         Transition[] done = {null};
         Optional<Before> before = sql.inTransaction(connection -> {
             Optional<Before> was = Sql.queryOne(connection, """
-                    SELECT status, owner, first_opened_at, claimed_at, completed_at FROM worklist_item
+                    SELECT status, owner, first_opened_at, claimed_at, completed_at, version FROM worklist_item
                      WHERE study_instance_uid = ? FOR UPDATE""", row -> new Before(TaskStatus.of(row.getString(1)),
                     row.getString(2), row.getObject(3, OffsetDateTime.class), row.getObject(4, OffsetDateTime.class),
-                    row.getObject(5, OffsetDateTime.class)), studyUid);
+                    row.getObject(5, OffsetDateTime.class), row.getLong(6)), studyUid);
             Optional<Transition> change = was.flatMap(rule);
             if (change.isEmpty()) {
                 return was;
@@ -208,7 +252,7 @@ public final class WorklistActions {
                     : was.get().firstOpened();
             Sql.update(connection, """
                     UPDATE worklist_item SET status = ?, owner = ?, claimed_at = ?, completed_at = ?, first_opened_at = ?,
-                           last_modified = ?
+                           last_modified = ?, version = version + 1
                      WHERE study_instance_uid = ?""", to.to().code(), to.owner(), to.claimed(), to.completed(), firstOpened,
                     now, studyUid);
             Sql.update(connection, """

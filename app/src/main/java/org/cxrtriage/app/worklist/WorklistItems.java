@@ -21,8 +21,10 @@ public final class WorklistItems {
     /**
      * Creates or raises the study's item inside the caller's transaction, pointing it at the result
      * {@code resultId} that made the decision.
+     *
+     * @return the item's decision now: {@code decision}, raised to the item's earlier one if that was higher
      */
-    public static void decide(Connection connection, String studyUid, WorklistPriority.Decision decision, BusinessStatus status,
+    public static WorklistPriority.Decision decide(Connection connection, String studyUid, WorklistPriority.Decision decision, BusinessStatus status,
                               Optional<String> reason, long resultId, OffsetDateTime at) throws SQLException {
         Optional<WorklistPriority.Decision> previous = Sql.queryOne(connection,
                 "SELECT priority, triage_score, critical FROM worklist_item WHERE study_instance_uid = ? FOR UPDATE",
@@ -33,10 +35,10 @@ public final class WorklistItems {
             Sql.update(connection, """
                     UPDATE worklist_item SET priority = ?, priority_rank = ?, triage_score = ?,
                            aged_score = GREATEST(aged_score, ?), critical = ?, business_status = ?, reason = ?,
-                           current_result_id = ?, last_modified = ?
+                           current_result_id = ?, last_modified = ?, version = version + 1
                      WHERE study_instance_uid = ?""", raised.priority().code(), raised.priority().ordinal(), raised.score(),
                     raised.score(), raised.critical(), status.code(), reason.orElse(null), resultId, at, studyUid);
-            return;
+            return raised;
         }
         Sql.update(connection, """
                 INSERT INTO worklist_item (study_instance_uid, status, priority, priority_rank, triage_score, aged_score,
@@ -44,5 +46,6 @@ public final class WorklistItems {
                 VALUES (?, 'ready', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""", studyUid, decision.priority().code(),
                 decision.priority().ordinal(), decision.score(), decision.score(), decision.critical(), status.code(),
                 reason.orElse(null), resultId, at, at);
+        return decision;
     }
 }

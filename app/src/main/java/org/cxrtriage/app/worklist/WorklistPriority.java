@@ -67,6 +67,16 @@ public final class WorklistPriority {
         return new Decision(TaskPriority.max(requested, ai), best, critical);
     }
 
+    /**
+     * Whether the AI, by itself, asks for a higher priority than the order did because a critical
+     * finding is positive: what makes a study "raised by the AI" (and worth a notification).
+     */
+    public static boolean aiRaises(Optional<String> requestedPriority, Optional<ModelScore> score) {
+        Decision ai = decide(Optional.empty(), score);
+        TaskPriority requested = TaskPriority.fromRequested(requestedPriority).orElse(TaskPriority.ROUTINE);
+        return ai.critical() && ai.priority().ordinal() > requested.ordinal();
+    }
+
     /** The score used for ordering after waiting {@code waited}. */
     public static double aged(double score, Duration waited) {
         double hours = Math.max(0, waited.toSeconds() / 3600.0);

@@ -26,10 +26,11 @@ public final class WorklistQueries {
     private static final String STUDY_COLUMNS = """
             study_instance_uid, patient_id, issuer_of_patient_id, patient_key, patient_name, patient_sex, patient_birth_date,
             patient_age_years, accession_number, study_started, description, modality, institution, instance_count,
-            first_received_at""";
+            first_received_at, last_received_at, revision""";
+    private static final int STUDY_COLUMN_COUNT = STUDY_COLUMNS.split(",").length;
     private static final String TASK_COLUMNS = """
             study_instance_uid, status, priority, triage_score, aged_score, critical, business_status, reason,
-            current_result_id, owner, authored_on, last_modified""";
+            current_result_id, owner, authored_on, last_modified, version""";
     private static final String RESULT_COLUMNS = """
             id, study_instance_uid, study_revision, status, reason, shadow, model_id, model_version, model_sha256, device,
             sop_instance_uid, triage_score, critical, superseded_by, created_at, reliable, reliability_reason""";
@@ -80,6 +81,14 @@ public final class WorklistQueries {
                 row.getString(3)), studyUid);
     }
 
+    /** The instance, with its sender and its spooled file while the pixel data is kept. */
+    public Optional<InstanceFile> instanceFile(String sopInstanceUid) throws SQLException {
+        return sql.queryOne("SELECT sop_instance_uid, sop_class_uid, series_instance_uid, calling_ae_title, spool_path,"
+                + " pixels_deleted_at FROM instance WHERE sop_instance_uid = ?", row -> new InstanceFile(row.getString(1),
+                row.getString(2), row.getString(3), row.getString(4),
+                Optional.ofNullable(row.getObject(6) == null ? row.getString(5) : null)), sopInstanceUid);
+    }
+
     public Optional<TaskRow> task(String studyUid) throws SQLException {
         return sql.queryOne("SELECT " + TASK_COLUMNS + " FROM worklist_item WHERE study_instance_uid = ?",
                 WorklistQueries::task, studyUid);
@@ -90,6 +99,12 @@ public final class WorklistQueries {
         List<Object> parameters = new ArrayList<>();
         in(where, parameters, "status", search.statuses());
         in(where, parameters, "priority", search.priorities());
+        in(where, parameters, "study_instance_uid", search.ids());
+        in(where, parameters, "business_status", search.businessStatuses());
+        search.patientKey().ifPresent(key -> {
+            where.append(" AND study_instance_uid IN (SELECT study_instance_uid FROM study WHERE patient_key = ?)");
+            parameters.add(key);
+        });
         search.owner().ifPresent(owner -> {
             where.append(" AND owner = ?");
             parameters.add(owner);
@@ -145,6 +160,18 @@ public final class WorklistQueries {
         });
         return sql.query("SELECT " + RESULT_COLUMNS + " FROM triage_result" + where + " ORDER BY id", WorklistQueries::result,
                 parameters.toArray());
+    }
+
+    /** The active result that {@code resultId} superseded (the study's previous version), if any. */
+    public Optional<ResultRow> previousActive(long resultId) throws SQLException {
+        return sql.queryOne("SELECT " + RESULT_COLUMNS + " FROM triage_result WHERE superseded_by = ? AND shadow = FALSE"
+                + " ORDER BY id DESC", WorklistQueries::result, resultId);
+    }
+
+    /** The results that {@code resultId} superseded (earlier revisions of its study), oldest first. */
+    public List<ResultRow> supersededBy(long resultId) throws SQLException {
+        return sql.query("SELECT " + RESULT_COLUMNS + " FROM triage_result WHERE superseded_by = ? ORDER BY id",
+                WorklistQueries::result, resultId);
     }
 
     public Optional<ResultRow> scoredResult(long id) throws SQLException {
@@ -272,9 +299,11 @@ public final class WorklistQueries {
                 + " FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid WHERE 1 = 1" + where
                 + " ORDER BY " + WorklistOrder.byUrgency("w"), row -> {
                     tasks.add(task(row));
-                    studies.add(study(row, 13));
-                    readings.add(new WorklistEntry.Reading(row.getObject(28, OffsetDateTime.class),
-                            row.getObject(29, OffsetDateTime.class), row.getObject(30, OffsetDateTime.class)));
+                    studies.add(study(row, 14));
+                    // after the task's and the study's columns (13 and STUDY_COLUMN_COUNT of them)
+                    int reading = 14 + STUDY_COLUMN_COUNT;
+                    readings.add(new WorklistEntry.Reading(row.getObject(reading, OffsetDateTime.class),
+                            row.getObject(reading + 1, OffsetDateTime.class), row.getObject(reading + 2, OffsetDateTime.class)));
                     return null;
                 }, parameters.toArray());
         Map<Long, List<FindingRow>> findings = findings(tasks.stream().map(TaskRow::currentResultId)
@@ -321,13 +350,13 @@ public final class WorklistQueries {
                 row.getString(c + 4), row.getString(c + 5), row.getObject(c + 6, LocalDate.class),
                 row.getObject(c + 7, Integer.class), row.getString(c + 8), row.getObject(c + 9, OffsetDateTime.class),
                 row.getString(c + 10), row.getString(c + 11), row.getString(c + 12), row.getInt(c + 13),
-                row.getObject(c + 14, OffsetDateTime.class));
+                row.getObject(c + 14, OffsetDateTime.class), row.getObject(c + 15, OffsetDateTime.class), row.getInt(c + 16));
     }
 
     private static TaskRow task(ResultSet row) throws SQLException {
         return new TaskRow(row.getString(1), row.getString(2), row.getString(3), row.getDouble(4), row.getDouble(5),
                 row.getBoolean(6), row.getString(7), row.getString(8), row.getObject(9, Long.class), row.getString(10),
-                row.getObject(11, OffsetDateTime.class), row.getObject(12, OffsetDateTime.class));
+                row.getObject(11, OffsetDateTime.class), row.getObject(12, OffsetDateTime.class), row.getLong(13));
     }
 
     private static ResultRow result(ResultSet row) throws SQLException {

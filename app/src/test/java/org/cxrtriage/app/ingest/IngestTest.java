@@ -1,5 +1,6 @@
 package org.cxrtriage.app.ingest;
 
+import org.cxrtriage.app.security.Role;
 import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
@@ -15,8 +16,12 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -190,6 +195,97 @@ class IngestTest {
     private List<Object> studyRow(String studyUid) throws Exception {
         List<Object> row = server.query("SELECT status, instance_count, revision FROM study WHERE study_instance_uid = ?", studyUid).get(0);
         return List.of(row.get(0), ((Number) row.get(1)).intValue(), ((Number) row.get(2)).intValue());
+    }
+
+    /**
+     * An installer's {@code mkdir} under umask 022 leaves the data directory world-readable: the
+     * server tightens it to 700, and what it writes itself (spooled images, study folders, keys,
+     * the audit head) is owner-only from creation, so no other account on the host reads patient data.
+     */
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void patientDataAtRestIsReadableByTheServersAccountOnly(Database database) throws Exception {
+        Path data = Files.createDirectories(dir.resolve("data"));
+        Files.setPosixFilePermissions(data, PosixFilePermissions.fromString("rwxr-xr-x"));
+        start(database, Map.of());
+        PhantomSpec spec = phantom(PhantomIdentity.newStudy(), 12);
+        Dcmtk.SendResult sent = Dcmtk.sendAsIs(server.dicomPort(), "CXRTRIAGE", "PACS", write(spec), Encoding.EXPLICIT_LITTLE_ENDIAN);
+        assertTrue(sent.stored(), sent.output());
+        Path head = data.resolve("audit").resolve("chain-head.log");
+        for (int waited = 0; !Files.exists(head) && waited < 150; waited++) {
+            Thread.sleep(100); // the head is written every 5 s
+        }
+
+        Path studyFolder = data.resolve("spool").resolve(spec.identity().studyInstanceUid());
+        assertEquals("rwx------", mode(data), "data directory");
+        assertEquals("rwx------", mode(data.resolve("spool")), "spool");
+        assertEquals("rwx------", mode(data.resolve("quarantine")), "quarantine");
+        assertEquals("rwx------", mode(studyFolder), "study folder");
+        assertEquals("rw-------", mode(studyFolder.resolve(spec.identity().sopInstanceUid() + ".dcm")), "spooled image");
+        assertEquals("rw-------", mode(data.resolve("patient-id.key")), "patient identity key");
+        assertEquals("rw-------", mode(data.resolve("session.key")), "session key");
+        assertEquals("rw-------", mode(data.resolve("audit").resolve("chain-head.log")), "audit chain head");
+        if (database == Database.H2) {
+            assertEquals("rwx------", mode(data.resolve("db")), "embedded database folder");
+            assertEquals("rw-------", mode(data.resolve("db").resolve("cxr-triage.mv.db")), "embedded database file");
+        }
+    }
+
+    private static String mode(Path path) throws java.io.IOException {
+        assertTrue(Files.exists(path), path + " exists");
+        return PosixFilePermissions.toString(Files.getPosixFilePermissions(path));
+    }
+
+    /**
+     * Attack 9b: with no allow-list any AE title adds studies. That stays possible for a first
+     * installation but is never silent: a guidance file on first start, a warning for administrators
+     * on /health and on the administration page with the callers seen so far (which is what the
+     * list should contain), and none of it once the list is set.
+     */
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void anEmptyAllowListIsShownToAdministratorsWithTheCallersSeen(Database database) throws Exception {
+        var startLog = new ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent>();
+        var logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(CallerAllowList.class);
+        startLog.start();
+        logger.addAppender(startLog);
+        try {
+            start(database, Map.of());
+        } finally {
+            logger.detachAppender(startLog);
+        }
+        assertTrue(startLog.list.stream().anyMatch(event -> event.getLevel() == ch.qos.logback.classic.Level.WARN
+                && event.getFormattedMessage().contains("TRIAGE_DICOM_ALLOWED_CALLERS is empty")), "a warning at start");
+        PhantomSpec spec = phantom(PhantomIdentity.newStudy(), 12);
+        assertTrue(Dcmtk.sendAsIs(server.dicomPort(), "CXRTRIAGE", "MODALITY7", write(spec), Encoding.EXPLICIT_LITTLE_ENDIAN).stored());
+
+        String guidance = Files.readString(server.dataDir().resolve("dicom-allowed-callers.txt"));
+        assertTrue(guidance.contains("TRIAGE_DICOM_ALLOWED_CALLERS="), guidance);
+        assertEquals("rw-------", mode(server.dataDir().resolve("dicom-allowed-callers.txt")));
+        HttpClient http = HttpClient.newHttpClient();
+        String adminHealth = http.send(server.as(Role.ADMIN, "/health").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(adminHealth.contains("\"allowedCallers\":\"any\""), adminHealth);
+        assertTrue(adminHealth.contains("TRIAGE_DICOM_ALLOWED_CALLERS is empty"), adminHealth);
+        String anonymousHealth = http.send(HttpRequest.newBuilder(server.uri("/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertFalse(anonymousHealth.contains("allowedCallers"), "the allow-list is for administrators: " + anonymousHealth);
+        HttpResponse<String> warnings = http.send(server.as(Role.ADMIN, "/api/admin/warnings").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, warnings.statusCode(), warnings.body());
+        assertTrue(warnings.body().contains("\"setting\":\"TRIAGE_DICOM_ALLOWED_CALLERS\""), warnings.body());
+        assertTrue(warnings.body().contains("\"aeTitle\":\"MODALITY7\",\"instances\":1"), warnings.body());
+        assertEquals(403, http.send(server.as(Role.RADIOLOGIST, "/api/admin/warnings").build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode());
+        server.close();
+
+        server = null;
+        Path data = dir.resolve("data2");
+        Map<String, Object> properties = new java.util.HashMap<>();
+        properties.put("triage.workers.count", 0);
+        properties.put("triage.dicom.allowed-callers", "PACS");
+        server = TriageServer.start(database, data, properties);
+        assertFalse(Files.exists(data.resolve("dicom-allowed-callers.txt")));
+        assertEquals("[]", http.send(server.as(Role.ADMIN, "/api/admin/warnings").build(), HttpResponse.BodyHandlers.ofString()).body());
+        String configured = http.send(server.as(Role.ADMIN, "/health").build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertTrue(configured.contains("\"allowedCallers\":[\"PACS\"]"), configured);
     }
 
     private List<Object> jobRow(String studyUid, int revision) throws Exception {

@@ -6,6 +6,7 @@ import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.dicom.image.PixelDecoder;
 import org.cxrtriage.testdata.Encoding;
 import org.cxrtriage.testdata.ForeignObjects;
+import org.cxrtriage.testdata.Orthanc;
 import org.cxrtriage.testdata.PhantomIdentity;
 import org.cxrtriage.testdata.PhantomPixels;
 import org.cxrtriage.testdata.PhantomSpec;
@@ -15,18 +16,11 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -43,42 +37,19 @@ class OrthancPushTest {
     Path dir;
 
     private TriageServer server;
-    private Process orthanc;
-    private int orthancHttp;
-    /** A fresh client per request: Orthanc may close a kept-alive connection the client would reuse. */
-    private static HttpClient http() {
-        return HttpClient.newHttpClient();
-    }
+    private Orthanc orthanc;
 
     @BeforeEach
     void start() throws Exception {
         server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of("triage.dicom.allowed-callers", "ORTHANC"));
-        orthancHttp = freePort();
-        Path config = dir.resolve("orthanc.json");
-        Files.writeString(config, """
-                {
-                  "Name": "test-pacs",
-                  "StorageDirectory": "%s",
-                  "IndexDirectory": "%s",
-                  "HttpPort": %d,
-                  "DicomPort": %d,
-                  "DicomAet": "ORTHANC",
-                  "RemoteAccessAllowed": false,
-                  "AuthenticationEnabled": false,
-                  "Plugins": [],
-                  "DicomModalities": { "cxr": [ "CXRTRIAGE", "127.0.0.1", %d ] }
-                }""".formatted(dir.resolve("orthanc-storage"), dir.resolve("orthanc-index"), orthancHttp, freePort(),
-                server.dicomPort()));
-        orthanc = new ProcessBuilder("/usr/sbin/Orthanc", config.toString())
-                .redirectErrorStream(true).redirectOutput(dir.resolve("orthanc.log").toFile()).start();
-        awaitOrthanc();
+        orthanc = Orthanc.configure(dir.resolve("orthanc")).aeTitle("ORTHANC")
+                .modality("cxr", "CXRTRIAGE", "127.0.0.1", server.dicomPort()).start();
     }
 
     @AfterEach
     void stop() throws Exception {
         if (orthanc != null) {
-            orthanc.destroy();
-            orthanc.waitFor();
+            orthanc.close();
         }
         server.close();
     }
@@ -92,12 +63,12 @@ class OrthancPushTest {
         Path plainFile = dir.resolve("plain.dcm");
         PhantomPixels original = Transcoder.write(jpegLs, Encoding.JPEG_LS_LOSSLESS, jpegLsFile);
         Transcoder.write(plain, Encoding.EXPLICIT_LITTLE_ENDIAN, plainFile);
-        String first = upload(jpegLsFile);
-        String second = upload(plainFile);
+        String first = orthanc.upload(jpegLsFile);
+        String second = orthanc.upload(plainFile);
 
-        HttpResponse<String> push = post("/modalities/cxr/store", "[\"" + first + "\", \"" + second + "\"]");
+        HttpResponse<String> push = orthanc.post("/modalities/cxr/store", "[\"" + first + "\", \"" + second + "\"]");
 
-        assertEquals(200, push.statusCode(), push.body() + "\n" + Files.readString(dir.resolve("orthanc.log")));
+        assertEquals(200, push.statusCode(), push.body() + "\n" + orthanc.log());
         List<Object> row = server.query("SELECT transfer_syntax_uid, calling_ae_title, spool_path FROM instance"
                 + " WHERE sop_instance_uid = ?", jpegLs.identity().sopInstanceUid()).get(0);
         assertNotEquals(Encoding.JPEG_LS_LOSSLESS.uid(), row.get(0));
@@ -112,16 +83,16 @@ class OrthancPushTest {
     void aPneumothoraxStudyPushedByOrthancComesFirstOnTheFhirWorklist() throws Exception {
         PythonPhantoms.Study normal = PythonPhantoms.study(dir, "normal", "none", 51);
         PythonPhantoms.Study pneumothorax = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 52);
-        String first = upload(normal.file());
-        String second = upload(pneumothorax.file());
+        String first = orthanc.upload(normal.file());
+        String second = orthanc.upload(pneumothorax.file());
 
-        HttpResponse<String> push = post("/modalities/cxr/store", "[\"" + first + "\", \"" + second + "\"]");
+        HttpResponse<String> push = orthanc.post("/modalities/cxr/store", "[\"" + first + "\", \"" + second + "\"]");
         assertEquals(200, push.statusCode(), push.body());
 
         long deadline = System.nanoTime() + 60_000_000_000L;
         String body = "";
         while (System.nanoTime() < deadline) {
-            body = http().send(server.as(org.cxrtriage.app.security.Role.INTEGRATION,
+            body = HttpClient.newHttpClient().send(server.as(org.cxrtriage.app.security.Role.INTEGRATION,
                     "/fhir/Task?status=ready&_sort=-priority,-triage-score").build(), HttpResponse.BodyHandlers.ofString()).body();
             if (body.contains(normal.studyInstanceUid()) && body.contains(pneumothorax.studyInstanceUid())) {
                 break;
@@ -147,12 +118,12 @@ class OrthancPushTest {
         Path srFile = dir.resolve("sr.dcm");
         Transcoder.write(dx, Encoding.EXPLICIT_LITTLE_ENDIAN, dxFile);
         String srUid = ForeignObjects.basicTextSr(study, srFile);
-        String image = upload(dxFile);
-        String report = upload(srFile);
+        String image = orthanc.upload(dxFile);
+        String report = orthanc.upload(srFile);
 
-        HttpResponse<String> push = post("/modalities/cxr/store", "[\"" + image + "\", \"" + report + "\"]");
+        HttpResponse<String> push = orthanc.post("/modalities/cxr/store", "[\"" + image + "\", \"" + report + "\"]");
 
-        assertEquals(200, push.statusCode(), push.body() + "\n" + Files.readString(dir.resolve("orthanc.log")));
+        assertEquals(200, push.statusCode(), push.body() + "\n" + orthanc.log());
         assertEquals(List.of("NON_IMAGE", "ORTHANC"), server.query(
                 "SELECT kind, calling_ae_title FROM instance WHERE sop_instance_uid = ?", srUid).get(0));
         assertEquals(null, server.query("SELECT spool_path FROM instance WHERE sop_instance_uid = ?", srUid).get(0).get(0),
@@ -167,46 +138,5 @@ class OrthancPushTest {
                 "the DX image was scored, the SR ignored");
         assertEquals(1, server.count("SELECT COUNT(*) FROM audit_record WHERE action = 'dicom.store' AND study_uid = ?"
                 + " AND details = ?", study.studyInstanceUid(), "stored " + srUid + " (non-image, not triaged, not kept)"));
-    }
-
-    private String upload(Path file) throws Exception {
-        HttpResponse<String> response = http().send(HttpRequest.newBuilder(uri("/instances"))
-                .POST(HttpRequest.BodyPublishers.ofFile(file)).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(200, response.statusCode(), response.body());
-        Matcher id = Pattern.compile("\"ID\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
-        if (!id.find()) {
-            throw new AssertionError("no instance ID in Orthanc's answer: " + response.body());
-        }
-        return id.group(1);
-    }
-
-    private HttpResponse<String> post(String path, String json) throws Exception {
-        return http().send(HttpRequest.newBuilder(uri(path)).POST(HttpRequest.BodyPublishers.ofString(json)).build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private URI uri(String path) {
-        return URI.create("http://127.0.0.1:" + orthancHttp + path);
-    }
-
-    private void awaitOrthanc() throws Exception {
-        long deadline = System.nanoTime() + 30_000_000_000L;
-        while (System.nanoTime() < deadline) {
-            try {
-                if (http().send(HttpRequest.newBuilder(uri("/system")).build(), HttpResponse.BodyHandlers.ofString())
-                        .statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                Thread.sleep(200);
-            }
-        }
-        throw new AssertionError("Orthanc did not start: " + Files.readString(dir.resolve("orthanc.log")));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
     }
 }

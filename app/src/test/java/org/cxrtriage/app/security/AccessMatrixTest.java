@@ -84,6 +84,7 @@ class AccessMatrixTest {
     void everyEndpointAnswersEachRoleAsDocumented() throws Exception {
         long finding = server.count("SELECT MIN(id) FROM finding_result");
         String sop = (String) server.query("SELECT sop_instance_uid FROM instance").get(0).get(0);
+        long result = server.count("SELECT MIN(id) FROM triage_result WHERE shadow = FALSE");
         String feedback = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"agree\",\"valueBoolean\":true}]}";
         List<Call> calls = List.of(
                 // web page and service endpoints       anon radiol compl admin integr
@@ -118,7 +119,17 @@ class AccessMatrixTest {
                         U, O, F, F, F),
                 new Call("GET", "/api/findings/" + finding + "/heatmap.png", null, U, O, O, F, O),
                 new Call("GET", "/api/admin/users", null,    U, F, F, O, F),
+                new Call("GET", "/api/admin/warnings", null, U, F, F, O, F),
+                // population monitoring: the page's assets are open; its data is not patient data but is not public
+                new Call("GET", "/monitoring.html", null,    O, O, O, O, O),
+                new Call("GET", "/api/monitoring", null,     U, F, O, O, O),
+                new Call("GET", "/api/monitoring/history?days=7", null, U, F, O, O, O),
+                new Call("GET", "/api/monitoring/banner", null, U, O, O, O, O),
+                new Call("POST", "/api/monitoring/acknowledge", "{\"reason\":\"checked\"}", U, F, F, O, F),
                 new Call("POST", "/api/admin/users/radiologist/enable", "", U, F, F, O, F),
+                new Call("GET", "/api/admin/deliveries", null, U, F, F, O, F),
+                new Call("POST", "/api/admin/deliveries/retry", "", U, F, F, O, F),
+                new Call("POST", "/api/admin/deliveries/retry", "{\"ids\":[1]}", U, F, F, O, F),
                 // FHIR
                 new Call("GET", "/fhir/metadata", null,      O, O, O, O, O),
                 new Call("GET", "/fhir/Task", null,          U, O, O, F, O),
@@ -130,6 +141,7 @@ class AccessMatrixTest {
                 new Call("GET", "/fhir/DiagnosticReport", null, U, O, O, F, O),
                 new Call("GET", "/fhir/Device", null,        U, O, O, F, O),
                 new Call("GET", "/fhir/Provenance", null,    U, O, O, F, O),
+                new Call("GET", "/fhir/Binary/sr-r" + result, null, U, O, O, F, O),
                 new Call("GET", "/fhir/Task?_include=Task:focus", null, U, O, O, F, O),
                 new Call("PUT", "/fhir/Task/" + study, task, U, O, F, F, F),
                 new Call("POST", "/fhir/Observation/f" + finding + "/$feedback", feedback, U, O, F, F, F),

@@ -33,6 +33,9 @@ public final class AuditEvents {
     public static final String APPLICATION_SYSTEM = "urn:cxr-triage:application";
     public static final String RECORD_SYSTEM = "urn:cxr-triage:audit-record";
     public static final String DICOM_UID_SYSTEM = "urn:dicom:uid";
+    public static final String DESTINATION_SYSTEM = "urn:cxr-triage:delivery-destination";
+    /** A resource {@code destination:<kind> <address>} names where an export went (see {@link #addDestination}). */
+    public static final String DESTINATION_PREFIX = "destination:";
 
     private static final String NAME = "cxr-triage";
     private static final Pattern FHIR_ID = Pattern.compile("[A-Za-z0-9\\-.]{1,64}");
@@ -76,7 +79,16 @@ public final class AuditEvents {
         if (present(entry.studyUid())) {
             addStudy(event, entry.studyUid());
         }
-        entry.resources().stream().filter(AuditEvents::present).forEach(resource -> addResource(event, resource));
+        for (String resource : entry.resources()) {
+            if (!present(resource)) {
+                continue;
+            }
+            if (resource.startsWith(DESTINATION_PREFIX) && resource.length() > DESTINATION_PREFIX.length()) {
+                addDestination(event, resource.substring(DESTINATION_PREFIX.length()));
+            } else {
+                addResource(event, resource);
+            }
+        }
         addChainRecord(event, record);
         return event;
     }
@@ -103,6 +115,17 @@ public final class AuditEvents {
             actor.getNetwork().setAddress(entry.source()).setType(IP_ADDRESS.matcher(entry.source()).matches()
                     ? AuditEventAgentNetworkType._2 : AuditEventAgentNetworkType._1);
         }
+    }
+
+    /**
+     * An export's receiving system (a PACS, a RIS, a webhook, a mailbox), recorded as the resource
+     * {@code destination:<kind> <address>}: an agent in the Destination role (DICOM Export, PS3.15
+     * A.5.3.5), named by its address as configured (never a secret).
+     */
+    private static void addDestination(AuditEvent event, String destination) {
+        event.addAgent().setRequestor(false).setType(Code.DESTINATION_ROLE.concept())
+                .setWho(new Reference().setIdentifier(new Identifier().setSystem(DESTINATION_SYSTEM).setValue(destination))
+                        .setDisplay(destination));
     }
 
     private Reference application() {

@@ -74,6 +74,9 @@ class AuditEventsTest {
             study.image       | USER   | SUCCESS | yes   | ImagingStudy/$                              | 110110 |             | R
             model.load        | SYSTEM | SUCCESS |       | Device/cxr-reference-67701237f92b           | 110100 |             | E
             system.start      | SYSTEM | SUCCESS |       |                                             | 110100 |             | E
+            result.sent       | SYSTEM | SUCCESS | yes   | DiagnosticReport/r17                        | 110106 |             | R
+            result.failed     | SYSTEM | FAILURE | yes   | DiagnosticReport/r17                        | 110106 |             | R
+            result.retry      | USER   | SUCCESS |       |                                             | 110100 |             | U
             """)
     void everyRecordedActionIsAValidBalpAuditEvent(String action, String actorType, String outcome, String study,
                                                    String resources, String type, String subtype, String crude) {
@@ -97,6 +100,25 @@ class AuditEventsTest {
         assertEquals(outcome.equals("SUCCESS") ? null : "details of " + action, event.getOutcomeDesc());
         // the study (when there is one), each resource, and the chain record
         assertEquals((study == null ? 0 : 1) + resourceList.size() + 1, event.getEntity().size());
+    }
+
+    @Test
+    void anExportedResultNamesItsDestinationAsAnAgentNotAnEntity() {
+        AuditEvent event = events.toFhir(record("SYSTEM", "cxr-triage", "result.sent", STUDY,
+                List.of("DiagnosticReport/r17", AuditEvents.DESTINATION_PREFIX + "dicom PACS@10.0.0.5:104"), "SUCCESS", null,
+                "dicom PACS@10.0.0.5:104, revision 1, attempt 1: stored SR"));
+
+        assertEquals(List.of(), R4Validator.errors(event));
+        assertEquals("110106", event.getType().getCode());
+        assertEquals(2, event.getAgent().size(), "the system that sent it, and where it went");
+        assertTrue(event.getAgent().get(0).getRequestor());
+        AuditEvent.AuditEventAgentComponent destination = event.getAgent().get(1);
+        assertFalse(destination.getRequestor());
+        assertEquals("110152", destination.getType().getCodingFirstRep().getCode());
+        assertEquals(AuditEvents.DESTINATION_SYSTEM, destination.getWho().getIdentifier().getSystem());
+        assertEquals("dicom PACS@10.0.0.5:104", destination.getWho().getIdentifier().getValue());
+        assertEquals(3, event.getEntity().size(), "the study, the report and the chain record; no destination entity");
+        assertEquals("DiagnosticReport/r17", event.getEntity().get(1).getWhat().getReference());
     }
 
     @Test

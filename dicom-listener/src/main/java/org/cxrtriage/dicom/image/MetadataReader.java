@@ -31,11 +31,42 @@ public final class MetadataReader {
 
     public static InstanceMetadata read(Path file) throws IOException, DicomException {
         AttributeList list = new AttributeList();
-        list.read(file.toFile(), TagFromName.PixelData);
-        return from(list);
+        StopAtPixelData stop = new StopAtPixelData(list);
+        list.read(file.toFile(), stop);
+        return from(list, stop.reached);
     }
 
+    /** From a data set read whole, pixel data included when it has any. */
     public static InstanceMetadata from(AttributeList list) {
+        return from(list, list.get(TagFromName.PixelData) != null || list.get(TagFromName.FloatPixelData) != null
+                || list.get(TagFromName.DoubleFloatPixelData) != null);
+    }
+
+    /**
+     * Stops reading the top-level data set where its pixel data begins, and remembers whether it got
+     * there: the header is all QC needs, but "no pixel data" must not be mistaken for "not read".
+     * Pixel data inside a sequence (an icon image) does not count.
+     */
+    private static final class StopAtPixelData implements AttributeList.ReadTerminationStrategy {
+        private final AttributeList top;
+        private boolean reached;
+
+        StopAtPixelData(AttributeList top) {
+            this.top = top;
+        }
+
+        @Override
+        public boolean terminate(AttributeList list, AttributeTag tag, long byteOffset) {
+            if (list != top || tag.getGroup() < 0x7FE0) {
+                return false;
+            }
+            reached = tag.equals(TagFromName.PixelData) || tag.equals(TagFromName.FloatPixelData)
+                    || tag.equals(TagFromName.DoubleFloatPixelData);
+            return reached;
+        }
+    }
+
+    private static InstanceMetadata from(AttributeList list, boolean hasPixelData) {
         Optional<LocalDate> birthDate = date(text(list, TagFromName.PatientBirthDate));
         Optional<LocalDate> studyDate = date(text(list, TagFromName.StudyDate));
         Optional<Integer> age = age(text(list, TagFromName.PatientAge));
@@ -78,8 +109,7 @@ public final class MetadataReader {
                 text(list, TagFromName.ManufacturerModelName),
                 Attribute.getSingleIntegerValueOrDefault(list, TagFromName.BitsStored, 0),
                 pixelSpacing(list),
-                list.get(TagFromName.PixelData) != null || list.get(TagFromName.FloatPixelData) != null
-                        || list.get(TagFromName.DoubleFloatPixelData) != null);
+                hasPixelData);
     }
 
     private static Optional<String> requestedPriority(AttributeList list) {

@@ -14,10 +14,51 @@ public interface AssociationEvents {
     default void closed(AssociationSummary summary) {
     }
 
+    /**
+     * A C-STORE answered.
+     *
+     * @param bytes the data set bytes received for it
+     */
+    default void answered(org.cxrtriage.dicom.store.DicomStatus status, long bytes) {
+    }
+
     /** Connections closed without any answer because the listener was flooded; reported in batches. */
     default void dropped(long count, String reason) {
     }
 
     AssociationEvents NONE = new AssociationEvents() {
     };
+
+    /** Reports every event to each of {@code events}, in order. */
+    static AssociationEvents all(AssociationEvents... events) {
+        return new AssociationEvents() {
+            @Override
+            public void rejected(String callingAeTitle, String calledAeTitle, String remoteAddress, String reason) {
+                for (AssociationEvents e : events) {
+                    e.rejected(callingAeTitle, calledAeTitle, remoteAddress, reason);
+                }
+            }
+
+            @Override
+            public void closed(AssociationSummary summary) {
+                for (AssociationEvents e : events) {
+                    e.closed(summary);
+                }
+            }
+
+            @Override
+            public void answered(org.cxrtriage.dicom.store.DicomStatus status, long bytes) {
+                for (AssociationEvents e : events) {
+                    e.answered(status, bytes);
+                }
+            }
+
+            @Override
+            public void dropped(long count, String reason) {
+                for (AssociationEvents e : events) {
+                    e.dropped(count, reason);
+                }
+            }
+        };
+    }
 }

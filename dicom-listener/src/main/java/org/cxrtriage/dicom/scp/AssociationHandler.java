@@ -87,6 +87,9 @@ final class AssociationHandler {
                 association.waitForPDataPDUsUntilHandlerReportsDone();
                 association.send(handler.presentationContextId(), handler.response(), null);
                 counts.add(handler.storeStatus());
+                if (handler.storeStatus() != null) {
+                    events.answered(handler.storeStatus(), handler.dataBytes());
+                }
             }
         } catch (AReleaseException e) {
             endedBy = "release";

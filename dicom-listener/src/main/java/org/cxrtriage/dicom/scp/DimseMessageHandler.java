@@ -38,6 +38,7 @@ final class DimseMessageHandler extends CompositeResponseHandler {
     private byte[] response;
     private DicomStatus storeStatus;
     private String protocolViolation;
+    private long dataBytes;
 
     DimseMessageHandler(InstanceStore store, String associationId) {
         this.store = store;
@@ -102,6 +103,11 @@ final class DimseMessageHandler extends CompositeResponseHandler {
         return transferSyntax;
     }
 
+    /** Data set bytes received for the C-STORE this handler answered. */
+    long dataBytes() {
+        return dataBytes;
+    }
+
     /** Why this handler aborted the association, or null. */
     String protocolViolation() {
         return protocolViolation;
@@ -112,8 +118,9 @@ final class DimseMessageHandler extends CompositeResponseHandler {
             throw new DicomNetworkException("data set fragment without a C-STORE request");
         }
         instance.write(pdv.getValue());
+        dataBytes += pdv.getValue().length;
         if (pdv.isLastFragment()) {
-            storeStatus = instance.complete();
+            storeStatus = store.finish(instance.complete());
             StoreRequest request = instance.request();
             response = CommandSet.cStoreResponse(request.sopClassUid(), request.sopInstanceUid(), messageId,
                     storeStatus.code(), storeStatus.comment());

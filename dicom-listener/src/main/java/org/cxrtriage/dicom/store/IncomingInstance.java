@@ -27,7 +27,6 @@ public final class IncomingInstance implements AutoCloseable {
 
     private static final int BUFFER_BYTES = 256 * 1024;
 
-    private final InstanceStore store;
     private final StoreRequest request;
     private final Path file;
     private final MessageDigest contentHash = sha256();
@@ -36,19 +35,18 @@ public final class IncomingInstance implements AutoCloseable {
     private DicomStatus refusal;
     private long bytesReceived;
 
-    private IncomingInstance(InstanceStore store, StoreRequest request, Path file, DicomStatus refusal) {
-        this.store = store;
+    private IncomingInstance(StoreRequest request, Path file, DicomStatus refusal) {
         this.request = request;
         this.file = file;
         this.refusal = refusal;
     }
 
-    static IncomingInstance refused(InstanceStore store, StoreRequest request, DicomStatus status) {
-        return new IncomingInstance(store, request, null, status);
+    static IncomingInstance refused(StoreRequest request, DicomStatus status) {
+        return new IncomingInstance(request, null, status);
     }
 
-    static IncomingInstance open(InstanceStore store, StoreRequest request, Path file) {
-        IncomingInstance instance = new IncomingInstance(store, request, file, null);
+    static IncomingInstance open(StoreRequest request, Path file) {
+        IncomingInstance instance = new IncomingInstance(request, file, null);
         try {
             instance.fileStream = new FileOutputStream(file.toFile());
             instance.out = new BufferedOutputStream(instance.fileStream, BUFFER_BYTES);
@@ -82,12 +80,22 @@ public final class IncomingInstance implements AutoCloseable {
     }
 
     /**
-     * Called after the last fragment: makes the instance durable and recorded, or explains why not.
-     * Returns the status for the C-STORE response.
+     * What arrived: the data set fsynced in {@code file} with the SHA-256 of its bytes, or the
+     * refusal the C-STORE must be answered with ({@code file} then null).
      */
-    public DicomStatus complete() {
+    public record Arrival(StoreRequest request, Path file, String contentSha256, DicomStatus refusal) {
+        public boolean refused() {
+            return refusal != null;
+        }
+    }
+
+    /**
+     * Called after the last fragment: makes the received bytes durable on disk (fsync) and says
+     * what arrived. {@link InstanceStore#finish} then checks, files and records it.
+     */
+    public Arrival complete() {
         if (refusal != null) {
-            return refusal;
+            return new Arrival(request, null, null, refusal);
         }
         try {
             out.flush();
@@ -95,9 +103,9 @@ public final class IncomingInstance implements AutoCloseable {
             out.close();
         } catch (IOException e) {
             fail(DicomStatus.failure(DicomStatus.OUT_OF_RESOURCES, "cannot write to spool: " + e.getMessage()));
-            return refusal;
+            return new Arrival(request, null, null, refusal);
         }
-        return store.finish(request, file, HexFormat.of().formatHex(contentHash.digest()));
+        return new Arrival(request, file, HexFormat.of().formatHex(contentHash.digest()), null);
     }
 
     private static MessageDigest sha256() {

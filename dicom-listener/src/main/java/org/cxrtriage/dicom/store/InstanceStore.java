@@ -43,19 +43,29 @@ public final class InstanceStore {
         if (!spool.hasRoom()) {
             log.warn("association {}: refusing instance, free space below the floor of {} MB",
                     request.associationId(), spool.minFreeBytes() / (1024 * 1024));
-            return IncomingInstance.refused(this, request,
+            return IncomingInstance.refused(request,
                     DicomStatus.failure(DicomStatus.OUT_OF_RESOURCES, "spool disk below free-space floor"));
         }
         try {
-            return IncomingInstance.open(this, request, spool.newIncomingFile());
+            return IncomingInstance.open(request, spool.newIncomingFile());
         } catch (IOException e) {
-            return IncomingInstance.refused(this, request,
+            return IncomingInstance.refused(request,
                     DicomStatus.failure(DicomStatus.OUT_OF_RESOURCES, "cannot create spool file: " + e.getMessage()));
         }
     }
 
-    /** Called once the data set is fsynced in {@code file}; {@code contentSha256} is the hash of its data set bytes. */
-    DicomStatus finish(StoreRequest request, Path file, String contentSha256) {
+    /**
+     * Files and records what arrived, or passes its refusal on. Returns the status for the C-STORE
+     * response; success only once the instance is durable in the spool and committed in the catalogue.
+     */
+    public DicomStatus finish(IncomingInstance.Arrival arrival) {
+        if (arrival.refused()) {
+            return arrival.refusal();
+        }
+        return finish(arrival.request(), arrival.file(), arrival.contentSha256());
+    }
+
+    private DicomStatus finish(StoreRequest request, Path file, String contentSha256) {
         ReceivedHeader header;
         boolean hasPixelData;
         try {

@@ -20,6 +20,11 @@ import java.util.regex.Pattern;
  * Files arrive in {@code <root>/.incoming} and are moved into place only after they are fsynced,
  * so a file under a study folder is always complete. Undecodable data sets go to a quarantine
  * folder beside the spool with a note saying why.
+ *
+ * <p>The spool owns this layout: others keep only the path it hands out ({@link #relativePath}),
+ * relative to the folder that holds the spool (the data directory: {@code spool/<study>/<sop>.dcm}),
+ * and ask it to {@link #resolve} or {@link #delete} one. Folders are created readable by the
+ * server's account only (700) and files owner-only (600), whatever the process umask.
  */
 public final class StudySpool {
 
@@ -34,10 +39,57 @@ public final class StudySpool {
     private final long minFreeBytes;
 
     public StudySpool(Path root, Path quarantine, long minFreeBytes) throws IOException {
-        this.root = Files.createDirectories(root);
-        this.incoming = Files.createDirectories(root.resolve(".incoming"));
-        this.quarantine = Files.createDirectories(quarantine);
+        this.root = OwnerOnly.directory(root.toAbsolutePath().normalize());
+        this.incoming = OwnerOnly.directory(this.root.resolve(".incoming"));
+        this.quarantine = OwnerOnly.directory(quarantine.toAbsolutePath().normalize());
         this.minFreeBytes = minFreeBytes;
+    }
+
+    /** The path to record for a spooled instance: relative to the folder that holds the spool. */
+    public String relativePath(String studyInstanceUid, String sopInstanceUid) {
+        return base().relativize(pathOf(studyInstanceUid, sopInstanceUid)).toString();
+    }
+
+    /** The file a recorded path names; refuses any path that would lead outside the spool. */
+    public Path resolve(String relativePath) {
+        Path file = base().resolve(relativePath).normalize();
+        if (!file.startsWith(root) || file.startsWith(incoming)) {
+            throw new IllegalArgumentException("not a spooled instance: " + relativePath);
+        }
+        return file;
+    }
+
+    /**
+     * Deletes a spooled instance (retention) and then its study folder if that is now empty.
+     * Returns the bytes freed (0 when the file was already gone).
+     */
+    public long delete(String relativePath) throws IOException {
+        Path file = resolve(relativePath);
+        long size = Files.exists(file) ? Files.size(file) : 0;
+        Files.deleteIfExists(file);
+        Path folder = file.getParent();
+        if (!folder.equals(root)) {
+            try (var entries = Files.list(folder)) {
+                if (entries.findAny().isEmpty()) {
+                    Files.deleteIfExists(folder);
+                }
+            }
+        }
+        return size;
+    }
+
+    /** Removes a committed instance again (a corrected re-send moved it to another study). */
+    public void remove(String studyInstanceUid, String sopInstanceUid) throws IOException {
+        delete(relativePath(studyInstanceUid, sopInstanceUid));
+    }
+
+    private Path base() {
+        return root.getParent() == null ? root : root.getParent();
+    }
+
+    /** Where undecodable data sets are kept for inspection. */
+    public Path quarantineDir() {
+        return quarantine;
     }
 
     public Path root() {
@@ -75,7 +127,7 @@ public final class StudySpool {
 
     /** A new, empty file to receive one data set into. */
     public Path newIncomingFile() throws IOException {
-        return Files.createFile(incoming.resolve(UUID.randomUUID() + ".part"));
+        return OwnerOnly.file(incoming.resolve(UUID.randomUUID() + ".part"));
     }
 
     /**
@@ -90,7 +142,7 @@ public final class StudySpool {
         boolean newFolder = !Files.isDirectory(studyFolder);
         if (newFolder) {
             try {
-                Files.createDirectory(studyFolder);
+                OwnerOnly.newDirectory(studyFolder);
             } catch (FileAlreadyExistsException raced) {
                 newFolder = false;
             }
@@ -108,17 +160,12 @@ public final class StudySpool {
         return !existed;
     }
 
-    /** Removes a committed instance again (used when its catalogue record could not be written). */
-    public void remove(String studyInstanceUid, String sopInstanceUid) throws IOException {
-        Files.deleteIfExists(pathOf(studyInstanceUid, sopInstanceUid));
-    }
-
     /** Keeps bytes we could not accept for inspection, with a note of why. Returns the new path. */
     public Path quarantine(Path incomingFile, String callingAeTitle, String reason) throws IOException {
         String name = STAMP.format(Instant.now()) + "-" + UUID.randomUUID();
         Path target = quarantine.resolve(name + ".dcm");
         Files.move(incomingFile, target, StandardCopyOption.ATOMIC_MOVE);
-        Files.writeString(quarantine.resolve(name + ".txt"),
+        Files.writeString(OwnerOnly.file(quarantine.resolve(name + ".txt")),
                 "calling AE: " + callingAeTitle + "\nreason: " + reason + "\n", StandardCharsets.UTF_8);
         return target;
     }
