@@ -62,9 +62,9 @@ async function start() {
     }
     $("own-password").hidden = true;
     $("alerts-menu").hidden = !may("WORKLIST_READ");
-    pollSuspension();
     $("monitoring-nav").hidden = !may("MONITORING_READ");
     if (!may("WORKLIST_READ")) {
+      pollSuspension();
       showNotice(`The ${me.role} role manages users and models and does not see patient data.`);
       if (may("USER_ADMIN")) {
         $("admin").hidden = false;
@@ -83,6 +83,8 @@ async function start() {
     }
     document.activeElement?.blur();
     await refreshList();
+    // The suspension banner comes with the list whose order it qualifies.
+    pollSuspension();
     loadSummary();
     startPolling();
     armLock(me.idleLockSeconds);
