@@ -1,65 +1,71 @@
-// cxr-triage web worklist: plain JavaScript, no external assets. Talks to /api (same origin).
-"use strict";
+// cxr-triage web worklist: plain JavaScript modules, no external assets. Talks to /api (same origin).
+// This file signs in and out, starts the one poller, and routes keys; the parts live beside it.
+import { state, may, $, BASE_TITLE } from "./state.js";
+import { api, post, json, onAuthProblems, SignedOut } from "./api.js";
+import { wireList, refreshList, clearList, render, move, loadSummary, showHeld } from "./worklist.js";
+import { wireStudy, openStudy, closeStudy, updateOpenStudy, viewer, claim, review, undoReview, toggleFirstHeatmap } from "./study.js";
+import { onOpenAlert, newestAlert, clearAlerts, wirePreferences, showPreferences } from "./alerts.js";
+import { wireAudit, closeAuditView } from "./audit.js";
+import { wireAdmin, loadUsers, loadDeliveries } from "./admin.js";
+import { wireLock, armLock, resetLock } from "./lock.js";
 
-const state = { rows: [], version: null, selected: null, open: null, findings: new Set(), sort: null, descending: false,
-  permissions: new Set() };
-const may = (permission) => state.permissions.has(permission);
+const POLL_MS = 2000;
+let poller = null;
+let reopenAfterUnlock = null;
 
-// Column sort keys; without a chosen column the server's order (most urgent first) is kept.
-const SORT_KEYS = {
-  priority: null,
-  patient: (r) => (r.patientName || "").toLowerCase(),
-  accession: (r) => r.accession || "",
-  time: (r) => r.studyTime || "",
-  waiting: (r) => r.waitingMinutes,
-  status: (r) => r.status,
-};
-const $ = (id) => document.getElementById(id);
-
-async function api(path, options = {}) {
-  const response = await fetch("/api" + path, {
-    credentials: "same-origin",
-    // X-Requested-With: the server answers 401 without a Basic challenge, so the browser shows no dialog.
-    headers: { "X-Requested-With": "cxr-triage", ...(options.body ? { "Content-Type": "application/json" } : {}) },
-    ...options,
-  });
-  if (response.status === 401) {
-    showLogin();
-    throw new Error("signed out");
-  }
-  if (response.status === 403) {
-    const { error } = await response.json();
-    $("notice").textContent = error;
-    $("notice").hidden = false;
-  }
-  return response;
+function showNotice(text) {
+  $("notice").textContent = text;
+  $("notice").hidden = !text;
 }
 
+onAuthProblems({ signedOut: () => showLogin(), forbidden: (error) => showNotice(error) });
+
+/** Everything of the previous user goes: data, timers, forms. The sign-in form starts empty. */
 function showLogin() {
+  stopPolling();
+  resetLock();
+  forgetPatientData();
+  state.me = null;
+  state.permissions = new Set();
+  state.known = null;
+  state.arrived.clear();
+  for (const id of ["worklist", "admin", "own-password", "account", "audit-view", "notice", "ai-suspended"]) $(id).hidden = true;
+  $("users").tBodies[0].replaceChildren();
+  $("login-form").reset();
+  $("login-error").textContent = "";
   $("login").hidden = false;
-  $("worklist").hidden = true;
-  $("account").hidden = true;
   $("login-user").focus();
+}
+
+function forgetPatientData() {
+  closeStudy();
+  closeAuditView();
+  clearList();
+  clearAlerts();
+  document.title = BASE_TITLE;
 }
 
 async function start() {
   try {
-    const me = await (await api("/me")).json();
+    const me = await json("/me");
+    state.me = me;
     state.permissions = new Set(me.permissions);
+    state.preferences = me.preferences || {};
     $("user-name").textContent = `${me.user} (${me.role.toLowerCase()})`;
     $("login").hidden = true;
     $("account").hidden = false;
+    showPreferences();
     if (me.mustChangePassword && (me.role === "RADIOLOGIST" || me.role === "COMPLIANCE" || me.role === "INTEGRATION")) {
       $("own-password").hidden = false;
       $("own-current").focus();
       return;
     }
     $("own-password").hidden = true;
-    pollSuspension();
+    $("alerts-menu").hidden = !may("WORKLIST_READ");
     $("monitoring-nav").hidden = !may("MONITORING_READ");
     if (!may("WORKLIST_READ")) {
-      $("notice").textContent = `The ${me.role} role manages users and models and does not see patient data.`;
-      $("notice").hidden = false;
+      pollSuspension();
+      showNotice(`The ${me.role} role manages users and models and does not see patient data.`);
       if (may("USER_ADMIN")) {
         $("admin").hidden = false;
         await loadUsers();
@@ -71,11 +77,42 @@ async function start() {
     }
     $("worklist").hidden = false;
     document.body.classList.toggle("read-only", !may("WORKLIST_WRITE"));
+    if (state.preferences.listWidth) {
+      $("layout").style.setProperty("--list-width", `${state.preferences.listWidth}px`);
+      $("splitter").setAttribute("aria-valuenow", String(state.preferences.listWidth));
+    }
     document.activeElement?.blur();
-    await refresh(true);
-    setInterval(poll, 3000);
+    await refreshList();
+    // The suspension banner comes with the list whose order it qualifies.
+    pollSuspension();
+    loadSummary();
+    startPolling();
+    armLock(me.idleLockSeconds);
   } catch (e) {
-    // showLogin() has run
+    if (!(e instanceof SignedOut)) throw e;
+  }
+}
+
+function startPolling() {
+  stopPolling();
+  poller = setInterval(poll, POLL_MS);
+}
+
+function stopPolling() {
+  if (poller) clearInterval(poller);
+  poller = null;
+}
+
+async function poll() {
+  if (state.locked) return;
+  try {
+    const { version } = await json("/worklist/version");
+    if (version !== state.version && !state.locked) {
+      await refreshList();
+      loadSummary();
+    }
+  } catch (e) {
+    // keep the current list; the next poll tries again
   }
 }
 
@@ -93,12 +130,16 @@ setInterval(pollSuspension, 15000);
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
+  const user = $("login-user").value;
+  const password = $("login-password").value;
+  $("login-password").value = "";
   const response = await fetch("/api/login", {
     method: "POST", credentials: "same-origin",
     headers: { "Content-Type": "application/json", "X-Requested-With": "cxr-triage" },
-    body: JSON.stringify({ user: $("login-user").value, password: $("login-password").value }),
+    body: JSON.stringify({ user, password }),
   });
   if (response.ok) {
+    $("login-form").reset();
     $("login-error").textContent = "";
     start();
   } else if (response.status === 429) {
@@ -108,10 +149,12 @@ $("login-form").addEventListener("submit", async (event) => {
   }
 });
 
-$("sign-out").addEventListener("click", async () => {
+async function signOut() {
   await fetch("/api/logout", { method: "POST", credentials: "same-origin", headers: { "X-Requested-With": "cxr-triage" } });
-  location.reload();
-});
+  showLogin();
+}
+
+$("sign-out").addEventListener("click", signOut);
 
 $("own-password-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -120,8 +163,7 @@ $("own-password-form").addEventListener("submit", async (event) => {
     headers: { "Content-Type": "application/json", "X-Requested-With": "cxr-triage" },
     body: JSON.stringify({ current: $("own-current").value, password: $("own-new").value }),
   });
-  $("own-current").value = "";
-  $("own-new").value = "";
+  $("own-password-form").reset();
   if (response.ok) {
     $("own-password-error").textContent = "";
     start();
@@ -131,378 +173,130 @@ $("own-password-form").addEventListener("submit", async (event) => {
 });
 
 $("filters").addEventListener("submit", (event) => event.preventDefault());
+$("help-open").addEventListener("click", () => $("help").showModal());
 
-async function poll() {
-  try {
-    const { version } = await (await api("/worklist/version")).json();
-    if (version !== state.version) {
-      await refresh(false);
+wireList({ open: openStudy, changed: updateOpenStudy });
+wireStudy();
+wireAudit();
+wireAdmin();
+wirePreferences();
+onOpenAlert((uid) => {
+  closeAuditView();
+  openStudy(uid);
+});
+wireLock({
+  lock: () => {
+    reopenAfterUnlock = state.open;
+    stopPolling();
+    forgetPatientData();
+  },
+  unlock: async () => {
+    await refreshList();
+    loadSummary();
+    startPolling();
+    if (reopenAfterUnlock && state.byUid.has(reopenAfterUnlock)) openStudy(reopenAfterUnlock);
+    reopenAfterUnlock = null;
+  },
+  signOut,
+});
+wireSplitter();
+
+/** The list beside an open study is as wide as the user drags it; remembered for their account. */
+function wireSplitter() {
+  const splitter = $("splitter");
+  const layout = $("layout");
+  const set = (width) => {
+    const clamped = Math.round(Math.max(300, Math.min(window.innerWidth * 0.6, width)));
+    layout.style.setProperty("--list-width", `${clamped}px`);
+    splitter.setAttribute("aria-valuenow", String(clamped));
+    return clamped;
+  };
+  const save = (width) => post("/me/preferences", { listWidth: width }).catch(() => {});
+  let dragging = false;
+  splitter.addEventListener("pointerdown", (event) => {
+    dragging = true;
+    splitter.setPointerCapture(event.pointerId);
+  });
+  splitter.addEventListener("pointermove", (event) => {
+    if (dragging) set(event.clientX - layout.getBoundingClientRect().left);
+  });
+  splitter.addEventListener("pointerup", (event) => {
+    dragging = false;
+    save(set(event.clientX - layout.getBoundingClientRect().left));
+  });
+  splitter.addEventListener("keydown", (event) => {
+    const now = $("list-pane").getBoundingClientRect().width;
+    if (event.key === "ArrowLeft" || event.key === "ArrowRight") {
+      event.preventDefault();
+      save(set(now + (event.key === "ArrowLeft" ? -40 : 40)));
     }
-  } catch (e) {
-    // keep the current list; the next poll tries again
-  }
-}
-
-async function refresh(first) {
-  const data = await (await api("/worklist")).json();
-  state.version = data.version;
-  state.rows = data.rows;
-  for (const row of data.rows) {
-    for (const chip of row.chips) {
-      if (!state.findings.has(chip.key)) {
-        state.findings.add(chip.key);
-        const option = document.createElement("option");
-        option.value = chip.key;
-        option.textContent = chip.display;
-        $("finding-filter").appendChild(option);
-      }
-    }
-  }
-  render();
-  loadSummary();
-  if (visibleRows().length && !state.rows.some((r) => r.studyUid === state.selected)) {
-    select(visibleRows()[0].studyUid);
-  }
-  if (state.open) {
-    loadStudy(state.open, false);
-  }
-}
-
-function visibleRows() {
-  const rows = filteredRows();
-  const key = state.sort && SORT_KEYS[state.sort];
-  if (!key) return rows;
-  const sorted = [...rows].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
-  return state.descending ? sorted.reverse() : sorted;
-}
-
-function filteredRows() {
-  const query = $("search").value.trim().toLowerCase();
-  const status = $("status-filter").value;
-  const finding = $("finding-filter").value;
-  const flagged = $("flagged-only").checked;
-  return state.rows.filter((row) => {
-    if (status === "open" && row.status === "completed") return false;
-    if (status !== "open" && status !== "all" && row.status !== status) return false;
-    if (flagged && !row.critical) return false;
-    if (finding && !row.chips.some((c) => c.key === finding && c.positive)) return false;
-    if (query && ![row.patientName, row.accession, row.patientId].some((v) => (v || "").toLowerCase().includes(query))) {
-      return false;
-    }
-    return true;
   });
 }
 
-const STATUS_TEXT = { "ready": "New", "in-progress": "In progress", "completed": "Reviewed" };
-
-function render() {
-  const wrap = $("table-wrap");
-  const scroll = wrap.scrollTop;
-  const body = $("rows").tBodies[0];
-  const rows = visibleRows();
-  body.replaceChildren(...rows.map(rowElement));
-  $("empty").hidden = rows.length > 0;
-  wrap.scrollTop = scroll;
-  markSelected();
-}
-
-function rowElement(row) {
-  const tr = document.createElement("tr");
-  tr.dataset.uid = row.studyUid;
-  tr.tabIndex = -1;
-  if (row.status === "completed") tr.classList.add("completed");
-  // Positive findings first, then others only when they are not negligible (20 % or more).
-  const shown = row.chips.filter((c) => c.positive).concat(row.chips.filter((c) => !c.positive && c.probability >= 0.2));
-  const findings = aiStatusHtml(row)
-    || (shown.length ? shown.map(chipHtml).join("") : `<span class="muted">no finding above 20 %</span>`);
-  tr.innerHTML = `
-    <td><span class="priority ${row.priority}">${row.priority}</span></td>
-    <td>${findings}</td>
-    <td>${escape(row.patientName)}</td>
-    <td>${escape(row.patientId)}</td>
-    <td>${escape(row.age)} ${escape(row.sex)}</td>
-    <td>${escape(row.accession)}</td>
-    <td>${formatTime(row.studyTime)}</td>
-    <td>${waiting(row.waitingMinutes)}</td>
-    <td>${STATUS_TEXT[row.status] || row.status}</td>`;
-  tr.addEventListener("click", () => { select(row.studyUid); openStudy(row.studyUid); });
-  return tr;
-}
-
-/** What to show instead of finding chips when the AI's findings did not set the priority; "" when they did. */
-function aiStatusHtml(row) {
-  switch (row.businessStatus) {
-    case "scored": return "";
-    case "unreliable":
-      return `<span class="notscored unreliable">AI unreliable: ${escape((row.reason || "").replace(/^unreliable: /, ""))}</span>`;
-    case "suspended":
-      return `<span class="notscored suspended">${escape(row.reason || "AI triage suspended")}</span>`;
-    default:
-      return `<span class="notscored">not scored: ${escape((row.reason || "").replace(/^not scored: /, ""))}</span>`;
-  }
-}
-
-function chipHtml(chip) {
-  const percent = Math.round(chip.probability * 100);
-  const label = `${chip.display} ${percent}%${chip.positive ? ", positive at operating point" : ""}`;
-  return `<span class="chip ${chip.positive ? "positive" : ""}" title="${escape(label)}" aria-label="${escape(label)}">`
-    + `${escape(chip.display)} ${percent}%</span>`;
-}
-
-function select(uid) {
-  state.selected = uid;
-  markSelected();
-}
-
-function markSelected() {
-  for (const tr of $("rows").tBodies[0].rows) {
-    const selected = tr.dataset.uid === state.selected;
-    tr.classList.toggle("selected", selected);
-    tr.setAttribute("aria-selected", selected ? "true" : "false");
-    if (selected && document.activeElement?.tagName !== "INPUT" && document.activeElement?.tagName !== "SELECT") {
-      tr.scrollIntoView({ block: "nearest" });
-    }
-  }
-}
-
-async function openStudy(uid) {
-  state.open = uid;
-  const row = state.rows.find((r) => r.studyUid === uid);
-  if (row && row.status === "ready" && may("WORKLIST_WRITE")) {
-    await api(`/studies/${encodeURIComponent(uid)}/open`, { method: "POST" });
-  }
-  await loadStudy(uid, true);
-  refresh(false);
-}
-
-// The reasons a radiologist may give with Disagree (the server's FeedbackReason codes); monitoring counts them.
-const DISAGREE_REASONS = `<option value="">reason (optional)</option><option value="missed-finding">missed finding</option>
-  <option value="false-positive">false positive</option><option value="poor-image">poor image</option>
-  <option value="other">other</option>`;
-
-async function loadStudy(uid, withImage) {
-  const response = await api(`/studies/${encodeURIComponent(uid)}`);
-  if (!response.ok) return;
-  const detail = await response.json();
-  const row = detail.row;
-  $("study").hidden = false;
-  $("study-title").textContent = `${row.patientName || "Unknown patient"} · ${row.accession || "no accession"}`;
-  $("study-meta").textContent = [detail.modality, detail.description, `${row.age || ""} ${row.sex || ""}`.trim(),
-    row.patientId ? `ID ${row.patientId}` : ""].filter((part) => part && part.trim()).join(" · ");
-  if (withImage) {
-    $("preview").src = `/api/studies/${encodeURIComponent(uid)}/preview.png`;
-  }
-  const body = $("findings").tBodies[0];
-  const scoresShown = ["scored", "unreliable", "suspended"].includes(row.businessStatus);
-  const unreliable = row.businessStatus === "unreliable";
-  body.replaceChildren(...(scoresShown ? row.chips : []).map((chip) => {
-    const tr = document.createElement("tr");
-    tr.dataset.finding = chip.id;
-    const result = unreliable ? "Indeterminate" : chip.positive ? "Positive" : "Negative";
-    tr.innerHTML = `<td>${escape(chip.display)}</td><td>${(chip.probability * 100).toFixed(1)}%</td>
-      <td>${chip.threshold == null ? "none" : (chip.threshold * 100).toFixed(1) + "%"}</td>
-      <td class="${chip.positive && !unreliable ? "pos" : ""}">${result}</td>
-      <td><button type="button" data-agree="true" aria-pressed="false">Agree</button>
-          <button type="button" data-agree="false" aria-pressed="false">Disagree</button>
-          <select class="disagree-reason" aria-label="Why you disagree with ${escape(chip.display)}">${DISAGREE_REASONS}</select></td>`;
-    const reason = tr.querySelector("select");
-    const send = async (agree) => {
-      const feedback = agree ? { agree } : { agree, ...(reason.value ? { reason: reason.value } : {}) };
-      const response = await api(`/findings/${chip.id}/feedback`, { method: "POST", body: JSON.stringify(feedback) });
-      if (!response.ok) return;
-      for (const button of tr.querySelectorAll("button")) {
-        button.setAttribute("aria-pressed", (button.dataset.agree === "true") === agree ? "true" : "false");
-      }
-      if (agree) reason.value = "";
-    };
-    for (const button of tr.querySelectorAll("button")) {
-      button.addEventListener("click", () => send(button.dataset.agree === "true"));
-    }
-    // A reason chosen after Disagree was pressed replaces that disagreement; choosing one first, then Disagree, sends both.
-    reason.addEventListener("change", () => {
-      if (tr.querySelector("button[data-agree='false']").getAttribute("aria-pressed") === "true") send(false);
-    });
-    return tr;
-  }));
-  const model = `Model ${detail.modelId} ${detail.modelVersion} on ${detail.device}.`;
-  $("model").textContent = row.businessStatus === "scored"
-    ? `${model} Synthetic reference model: not for clinical use unless your site replaced it.`
-    : unreliable ? `${model} AI unreliable for this image (${(row.reason || "").replace(/^unreliable: /, "")}):`
-        + " the findings are indeterminate and did not set the priority."
-    : row.businessStatus === "suspended" ? `${model} ${row.reason}: the findings did not set the priority.`
-    : `Not scored: ${(row.reason || "").replace(/^not scored: /, "")}`;
-  const t = detail.timeline;
-  $("timeline").innerHTML = [["Received", t.received], ["Scored", t.scored], ["Opened", t.opened], ["Reviewed", t.reviewed]]
-    .map(([label, time]) => `<li>${label}: <span>${time ? formatTime(time) : "—"}</span></li>`).join("");
-  $("reviewed").disabled = row.status === "completed";
-  $("reviewed").textContent = row.status === "completed" ? "Reviewed" : "Mark reviewed";
-  $("reviewed").hidden = !may("WORKLIST_WRITE");
-  $("compliance").hidden = !may("AUDIT_READ");
-  if (may("AUDIT_READ")) {
-    await loadAuditTrail(uid);
-  }
-}
-
-// For administrators: users and models.
-async function loadUsers() {
-  const users = await (await api("/admin/users")).json();
-  $("users").tBodies[0].replaceChildren(...users.map((u) => {
-    const tr = document.createElement("tr");
-    tr.dataset.user = u.name;
-    tr.innerHTML = `<td>${escape(u.name)}</td><td>${escape(u.role.toLowerCase())}</td>
-      <td>${u.disabled ? "disabled" : "active"}</td><td>${formatTime(u.changedAt)}</td>
-      <td><button type="button">${u.disabled ? "Enable" : "Disable"}</button></td>`;
-    tr.querySelector("button").addEventListener("click", async () => {
-      const response = await api(`/admin/users/${encodeURIComponent(u.name)}/${u.disabled ? "enable" : "disable"}`,
-        { method: "POST" });
-      $("admin-message").textContent = response.ok ? `${u.name} ${u.disabled ? "enabled" : "disabled"}.`
-        : (await response.json()).error;
-      await loadUsers();
-    });
-    return tr;
-  }));
-}
-
-$("add-user").addEventListener("submit", async (event) => {
-  event.preventDefault();
-  const response = await api("/admin/users", { method: "POST", body: JSON.stringify({
-    name: $("new-user").value, role: $("new-role").value, password: $("new-password").value }) });
-  $("admin-message").textContent = response.ok ? `Added ${$("new-user").value}.` : (await response.json()).error;
-  if (response.ok) {
-    $("add-user").reset();
-    await loadUsers();
-  }
-});
-
-// For administrators: the result outbox per destination, its latest failures, and re-queuing them.
-async function loadDeliveries() {
-  const overview = await (await api("/admin/deliveries")).json();
-  $("deliveries").tBodies[0].replaceChildren(...overview.destinations.map((d) => {
-    const tr = document.createElement("tr");
-    tr.dataset.destination = d.destination;
-    tr.innerHTML = `<td>${escape(d.kind)}</td><td>${escape(d.destination)}</td><td>${d.pending}</td>
-      <td>${d.oldestPending ? formatTime(d.oldestPending) : ""}</td><td>${d.failed}</td>
-      <td>${d.failed > 0 ? "<button type=\"button\">Retry failed</button>" : ""}</td>`;
-    tr.querySelector("button")?.addEventListener("click", async () => {
-      const response = await api("/admin/deliveries/retry", { method: "POST",
-        body: JSON.stringify({ destination: d.destination }) });
-      $("deliveries-message").textContent = response.ok
-        ? `Re-queued ${(await response.json()).requeued} failed deliveries to ${d.destination}.`
-        : `Not re-queued: HTTP ${response.status}.`;
-      await loadDeliveries();
-    });
-    return tr;
-  }));
-  $("delivery-failures").replaceChildren(...overview.failures.map((f) => {
-    const li = document.createElement("li");
-    li.textContent = `${f.kind} ${f.destination}, revision ${f.revision}, ${f.attempts} attempt(s)`
-      + `${f.lastAttempt ? `, last ${formatTime(f.lastAttempt)}` : ""}: ${f.error}`;
-    return li;
-  }));
-  if (overview.workers > overview.workersAlive) {
-    $("deliveries-message").textContent = `Only ${overview.workersAlive} of ${overview.workers} sender threads are running.`;
-  }
-}
-
-$("reload-models").addEventListener("click", async () => {
-  const response = await fetch("/admin/models/reload", { method: "POST", credentials: "same-origin",
-    headers: { "X-Requested-With": "cxr-triage" } });
-  const body = await response.json();
-  $("models-message").textContent = response.ok
-    ? `Active model: ${body.active}${body.shadows.length ? `; shadows: ${body.shadows.join(", ")}` : ""}`
-      + `${body.problems.length ? `; refused: ${body.problems.join("; ")}` : ""}.`
-    : `Not reloaded: ${body.error}. The previous models are still running.`;
-});
-
-// For compliance officers: every recorded access to and action on this study, oldest first.
-async function loadAuditTrail(uid) {
-  const response = await api(`/studies/${encodeURIComponent(uid)}/audit`);
-  if (!response.ok) return;
-  const { records, chainIntact } = await response.json();
-  $("audit-chain").textContent = chainIntact
-    ? "The audit chain verifies intact up to its latest record."
-    : "WARNING: the audit chain does not verify. Run ./cxr-triage audit verify.";
-  $("audit-chain").classList.toggle("pos", !chainIntact);
-  $("audit-trail").tBodies[0].replaceChildren(...records.map((r) => {
-    const tr = document.createElement("tr");
-    tr.innerHTML = `<td>${r.sequence}</td><td>${formatTime(r.time)}</td><td>${escape(r.actor)}</td>
-      <td>${escape(r.action)}</td><td class="${r.outcome === "SUCCESS" ? "" : "pos"}">${escape(r.outcome.toLowerCase())}</td>
-      <td>${escape(r.source || "")}</td><td>${escape(r.details || "")}</td>`;
-    return tr;
-  }));
-}
-
-$("reviewed").addEventListener("click", async () => {
-  if (!state.open) return;
-  await api(`/studies/${encodeURIComponent(state.open)}/review`, { method: "POST" });
-  await loadStudy(state.open, false);
-  refresh(false);
-});
-
-$("close-study").addEventListener("click", closeStudy);
-
-function closeStudy() {
-  state.open = null;
-  $("study").hidden = true;
-}
-
-async function loadSummary() {
-  const s = await (await api("/summary")).json();
-  const part = (label, x) => x.n ? `${label} median ${x.medianMinutes} min, 90th percentile ${x.p90Minutes} min (n=${x.n})` : `${label} none yet`;
-  $("summary").textContent = `Last ${s.hours} h — time to first open: ${part("flagged", s.toFirstOpen.flagged)}; `
-    + `${part("not flagged", s.toFirstOpen.notFlagged)}. Time to review: ${part("flagged", s.toReview.flagged)}; `
-    + `${part("not flagged", s.toReview.notFlagged)}.`;
-}
-
-for (const th of document.querySelectorAll("#rows thead th[data-sort]")) {
-  const button = document.createElement("button");
-  button.type = "button";
-  button.className = "sort";
-  button.textContent = th.textContent;
-  th.replaceChildren(button);
-  button.addEventListener("click", () => {
-    const column = th.dataset.sort;
-    state.descending = state.sort === column ? !state.descending : false;
-    state.sort = column === "priority" ? null : column;
-    for (const other of document.querySelectorAll("#rows thead th[data-sort]")) other.removeAttribute("aria-sort");
-    th.setAttribute("aria-sort", state.sort ? (state.descending ? "descending" : "ascending") : "descending");
-    render();
-  });
-}
-
-for (const id of ["search", "status-filter", "finding-filter", "flagged-only"]) {
-  $(id).addEventListener("input", render);
-  $(id).addEventListener("change", render);
-}
-
+/** Keys never act while typing, and Enter and Space are left to the focused button or link. */
 document.addEventListener("keydown", (event) => {
-  if ($("worklist").hidden || ["INPUT", "SELECT", "TEXTAREA"].includes(event.target.tagName)) return;
-  const rows = visibleRows();
-  const index = rows.findIndex((r) => r.studyUid === state.selected);
-  if (event.key === "j" && rows.length) {
-    select(rows[Math.min(rows.length - 1, index + 1)].studyUid);
-  } else if (event.key === "k" && rows.length) {
-    select(rows[Math.max(0, index - 1)].studyUid);
-  } else if (event.key === "Enter" && state.selected) {
-    openStudy(state.selected);
-  } else if (event.key === "Escape") {
-    closeStudy();
-  }
+  if (state.locked || $("worklist").hidden || event.ctrlKey || event.metaKey || event.altKey) return;
+  const target = event.target;
+  if (target.closest("input, select, textarea, [contenteditable], dialog")) return;
+  const onControl = target.closest("button, a[href], summary, [role=separator]");
+  if (onControl && (event.key === "Enter" || event.key === " " || event.key.startsWith("Arrow"))) return;
+  const inGrid = $("rows").contains(target);
+  const handled = event.shiftKey && event.key.startsWith("Arrow") ? windowKey(event.key) : key(event.key, inGrid);
+  if (handled) event.preventDefault();
 });
 
-function waiting(minutes) {
-  if (minutes < 60) return `${minutes} min`;
-  return `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
+function key(name, inGrid) {
+  switch (name) {
+    case "j": move(1); return true;
+    case "k": move(-1); return true;
+    case "ArrowDown": if (!inGrid) return viewerKey(name); move(1); return true;
+    case "ArrowUp": if (!inGrid) return viewerKey(name); move(-1); return true;
+    case "Enter": if (!state.selected) return false; openStudy(state.selected); return true;
+    case "Escape":
+      if (document.fullscreenElement) return false;
+      closeStudy();
+      return true;
+    case "s": claim(false); return true;
+    case "r": review(); return true;
+    case "z": undoReview(); return true;
+    case "n": showHeld(); return true;
+    case "o": { const uid = newestAlert(); if (uid) openStudy(uid); return !!uid; }
+    case "?": $("help").showModal(); return true;
+    case "/": $("search").focus(); return true;
+    default: return viewerKey(name);
+  }
 }
 
-function formatTime(iso) {
-  if (!iso) return "";
-  const d = new Date(iso);
-  return d.toLocaleString(undefined, { month: "short", day: "numeric", hour: "2-digit", minute: "2-digit" });
+function viewerKey(name) {
+  if (!state.open) return false;
+  switch (name) {
+    case "+": case "=": viewer.zoomBy(1.25); return true;
+    case "-": viewer.zoomBy(0.8); return true;
+    case "0": viewer.fit(); return true;
+    case "1": viewer.actual(); return true;
+    case "i": viewer.toggleInvert(); return true;
+    case "w": viewer.nextPreset(); return true;
+    case "v": viewer.setPreset("voi"); return true;
+    case "f": viewer.fullscreen(); return true;
+    case "[": viewer.next(-1); return true;
+    case "]": viewer.next(1); return true;
+    case "h": toggleFirstHeatmap(); return true;
+    // Arrows move the image the way a drag in that direction would.
+    case "ArrowLeft": viewer.panStep(-1, 0); return true;
+    case "ArrowRight": viewer.panStep(1, 0); return true;
+    case "ArrowUp": viewer.panStep(0, -1); return true;
+    case "ArrowDown": viewer.panStep(0, 1); return true;
+    default: return false;
+  }
 }
 
-function escape(text) {
-  return String(text ?? "").replace(/[&<>"']/g, (c) => ({ "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c]));
+/** Shift+arrows set the window as a right-drag does: left/right narrower/wider, up/down lower/higher level. */
+function windowKey(name) {
+  if (!state.open) return false;
+  const step = { ArrowLeft: [-25, 0], ArrowRight: [25, 0], ArrowUp: [0, -25], ArrowDown: [0, 25] }[name];
+  viewer.windowBy(step[0], step[1]);
+  return true;
 }
 
+render();
 start();

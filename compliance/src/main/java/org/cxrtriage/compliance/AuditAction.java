@@ -24,10 +24,18 @@ public enum AuditAction {
     LOGIN_FAILED("login.failed", EventClass.USER_AUTHENTICATION, Subtype.LOGIN, 'E'),
     LOGIN_BLOCKED("login.blocked", EventClass.SECURITY_ALERT, null, 'E'),
     LOGOUT("logout", EventClass.USER_AUTHENTICATION, Subtype.LOGOUT, 'E'),
+    /** The web page locked itself after the user was idle: patient data hidden until the password is given again. */
+    SESSION_LOCK("session.lock", EventClass.USER_AUTHENTICATION, Subtype.LOGOUT, 'E'),
+    /** The password given again on a locked page (outcome FAILURE when it was wrong). */
+    SESSION_UNLOCK("session.unlock", EventClass.USER_AUTHENTICATION, Subtype.LOGIN, 'E'),
     ACCESS_DENIED("access.denied", EventClass.SECURITY_ALERT, null, 'E'),
     ACCESS_REFUSALS("access.refusals", EventClass.SECURITY_ALERT, null, 'E'),
     STUDY_VIEW("study.view", EventClass.PATIENT_RECORD, null, 'R'),
     STUDY_IMAGE("study.image", EventClass.PATIENT_RECORD, null, 'R'),
+    /** A radiologist starts reading a study (Task in progress, they are its owner). */
+    STUDY_CLAIM("study.claim", EventClass.PATIENT_RECORD, Subtype.RESTFUL_UPDATE, 'U'),
+    /** An AI finding's occlusion heatmap shown in the viewer. */
+    HEATMAP_VIEW("heatmap.view", EventClass.PATIENT_RECORD, null, 'R'),
     TASK_UPDATE("task.update", EventClass.PATIENT_RECORD, Subtype.RESTFUL_UPDATE, 'U'),
     FINDING_FEEDBACK("finding.feedback", EventClass.PATIENT_RECORD, null, 'U'),
     FHIR_READ("fhir.read", EventClass.PATIENT_RECORD, Subtype.RESTFUL_READ, 'R'),

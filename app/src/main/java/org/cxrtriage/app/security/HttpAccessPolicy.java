@@ -21,8 +21,11 @@ public final class HttpAccessPolicy {
         }
     }
 
-    private static final Pattern STUDY_AUDIT = Pattern.compile("/api/studies/[^/]+/audit");
-    private static final Pattern STUDY_ACTION = Pattern.compile("/api/studies/[^/]+/(open|review)");
+    private static final Pattern STUDY_AUDIT = Pattern.compile("/api/studies/[^/]+/audit(\\.csv)?");
+    private static final Pattern STUDY_ACTION = Pattern.compile("/api/studies/[^/]+/(open|claim|release|review|undo-review)");
+    private static final Pattern FEEDBACK = Pattern.compile("/api/findings/[^/]+/feedback");
+    /** The signed-in user's own session and settings: sign-in state, password, idle lock, preferences. */
+    private static final Pattern OWN = Pattern.compile("/api/me(/password|/lock|/unlock|/preferences)?");
 
     private HttpAccessPolicy() {
     }
@@ -35,8 +38,8 @@ public final class HttpAccessPolicy {
         if (path.equals("/api/login") && method.equals("POST") || path.equals("/api/logout")) {
             return new Rule.Open();
         }
-        // Whether AI triage is suspended, for the banner every user of the page sees.
-        if (path.equals("/api/me") || path.equals("/api/me/password") || path.equals("/api/monitoring/banner")) {
+        // One's own account and settings; and whether AI triage is suspended, for the banner every user of the page sees.
+        if (OWN.matcher(path).matches() || path.equals("/api/monitoring/banner")) {
             return new Rule.SignedIn();
         }
         Optional<Permission> permission = permission(method, path);
@@ -76,10 +79,11 @@ public final class HttpAccessPolicy {
         if (path.startsWith("/api/audit") || STUDY_AUDIT.matcher(path).matches()) {
             return Optional.of(Permission.AUDIT_READ);
         }
-        if (STUDY_ACTION.matcher(path).matches() || path.startsWith("/api/findings/")) {
+        if (STUDY_ACTION.matcher(path).matches() || FEEDBACK.matcher(path).matches()) {
             return Optional.of(Permission.WORKLIST_WRITE);
         }
-        if (path.startsWith("/api/worklist") || path.startsWith("/api/studies") || path.startsWith("/api/summary")) {
+        if (path.startsWith("/api/worklist") || path.startsWith("/api/studies") || path.startsWith("/api/summary")
+                || path.startsWith("/api/findings/")) {
             return Optional.of(method.equals("GET") || method.equals("HEAD") ? Permission.WORKLIST_READ
                     : Permission.WORKLIST_WRITE);
         }

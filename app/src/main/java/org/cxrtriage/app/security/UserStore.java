@@ -140,7 +140,14 @@ public final class UserStore {
         });
     }
 
+    /**
+     * Disables or enables a user. Nobody disables their own account (an administrator would lock
+     * themselves out mid-session), nor the last active administrator.
+     */
     public void setDisabled(String name, boolean disabled, Actor by) throws UserException, SQLException {
+        if (disabled && "USER".equals(by.type()) && by.name().equals(name)) {
+            throw new UserException("you cannot disable your own account; another administrator can");
+        }
         sql.inTransaction(connection -> {
             if (disabled && isLastActiveAdmin(connection, name)) {
                 throw new UserException("'" + name + "' is the last active administrator; add another ADMIN first");

@@ -7,7 +7,8 @@ import java.time.OffsetDateTime;
  *
  * @param status         ready, in-progress or completed
  * @param businessStatus scored or not-scored (then {@code reason} says why)
- * @param agedScore      the triage score plus the waiting bonus the list is ordered by
+ * @param agedScore      as stored: the score raised by re-scores; the waiting bonus is added when the list is
+ *                       ordered ({@link WorklistOrder})
  * @param version        raised on every change (FHIR meta.versionId, the ETag an If-Match must name)
  */
 public record TaskRow(String studyUid, String status, String priority, double triageScore, double agedScore,

@@ -15,8 +15,14 @@ import java.util.Optional;
  *   <li><b>priority</b> = the higher of the order's requested priority and the AI's: ASAP for a
  *       positive critical finding of full severity weight (1.0), URGENT for any other positive
  *       critical finding, ROUTINE otherwise (the AI never asks for STAT; only an order can);</li>
- *   <li><b>ageing</b>: for ordering within a priority, the score gains 0.05 per hour waited, at
- *       most 0.25, so nothing waits forever behind newer studies;</li>
+ *   <li><b>order within a priority</b> ({@link WorklistOrder}, the one SQL form of this rule): first
+ *       studies with a finding positive at its operating point, critical or not; then studies the AI
+ *       could not score or whose score did not count (not scored, unreliable, suspended: they need a
+ *       read without AI help, so they keep their order priority and age like the others instead of
+ *       sinking to the bottom); then scored studies with nothing positive; inside each of these, the
+ *       highest {@link #aged} score, then the oldest;</li>
+ *   <li><b>ageing</b>: for ordering, the score gains 0.05 per hour waited, at most 0.25, computed
+ *       when the list is read, so nothing waits forever behind newer studies of its kind;</li>
  *   <li>a re-score never lowers an item: priority and score only go up.</li>
  * </ul>
  * A study that cannot be scored keeps its requested priority (ROUTINE when none) and score 0; it

@@ -27,6 +27,7 @@ public final class WorklistQueries {
             study_instance_uid, patient_id, issuer_of_patient_id, patient_key, patient_name, patient_sex, patient_birth_date,
             patient_age_years, accession_number, study_started, description, modality, institution, instance_count,
             first_received_at, last_received_at, revision""";
+    private static final int STUDY_COLUMN_COUNT = STUDY_COLUMNS.split(",").length;
     private static final String TASK_COLUMNS = """
             study_instance_uid, status, priority, triage_score, aged_score, critical, business_status, reason,
             current_result_id, owner, authored_on, last_modified, version""";
@@ -207,19 +208,63 @@ public final class WorklistQueries {
         return entries(" AND w.study_instance_uid = ?", List.of(studyUid)).stream().findFirst();
     }
 
-    /** When the study's current result was created, opened first and completed: the web's timeline. */
-    public record Timeline(OffsetDateTime received, OffsetDateTime scored, OffsetDateTime opened, OffsetDateTime reviewed,
-                           String modelId, String modelVersion, String device) {
+    /**
+     * When the study arrived, when its current result was created, when it was first looked at,
+     * claimed by its current reader and reviewed, and which model scored it: the web's timeline.
+     */
+    public record Timeline(OffsetDateTime received, OffsetDateTime scored, OffsetDateTime opened, OffsetDateTime claimed,
+                           OffsetDateTime reviewed, String modelId, String modelVersion, String device) {
     }
 
     public Optional<Timeline> timeline(String studyUid) throws SQLException {
         return sql.queryOne("""
-                SELECT s.first_received_at, r.created_at, w.first_opened_at, w.completed_at, r.model_id, r.model_version, r.device
+                SELECT s.first_received_at, r.created_at, w.first_opened_at, w.claimed_at, w.completed_at, r.model_id,
+                       r.model_version, r.device
                   FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid
                   LEFT JOIN triage_result r ON r.id = w.current_result_id
                  WHERE w.study_instance_uid = ?""", row -> new Timeline(row.getObject(1, OffsetDateTime.class),
                 row.getObject(2, OffsetDateTime.class), row.getObject(3, OffsetDateTime.class),
-                row.getObject(4, OffsetDateTime.class), row.getString(5), row.getString(6), row.getString(7)), studyUid);
+                row.getObject(4, OffsetDateTime.class), row.getObject(5, OffsetDateTime.class), row.getString(6),
+                row.getString(7), row.getString(8)), studyUid);
+    }
+
+    /** {@code actor}'s current view (latest feedback) of each of these findings that they gave one, by finding id. */
+    public Map<Long, FeedbackRow> latestFeedback(String actor, List<Long> findingIds) throws SQLException {
+        Map<Long, FeedbackRow> latest = new HashMap<>();
+        for (List<Long> chunk : chunks(findingIds)) {
+            List<Object> parameters = new ArrayList<>(chunk);
+            parameters.add(0, actor);
+            for (FeedbackRow row : sql.query("""
+                    SELECT f.finding_result_id, f.actor, f.agree, f.reason, f.occurred_at FROM finding_feedback f
+                     WHERE f.actor = ? AND f.finding_result_id IN (""" + Sql.marks(chunk.size()) + """
+                    )
+                       AND f.id = (SELECT MAX(g.id) FROM finding_feedback g
+                                    WHERE g.finding_result_id = f.finding_result_id AND g.actor = f.actor)""",
+                    row -> new FeedbackRow(row.getLong(1), row.getString(2), row.getBoolean(3), row.getString(4),
+                            row.getObject(5, OffsetDateTime.class)), parameters.toArray())) {
+                latest.put(row.findingId(), row);
+            }
+        }
+        return latest;
+    }
+
+    /**
+     * The study's instances with pixel data still in the spool, for the viewer: the scored image
+     * first, then by series and arrival. Objects that were not kept (no spool path) or whose pixels
+     * were deleted after the retention period are left out.
+     */
+    public List<ImageRow> images(String studyUid) throws SQLException {
+        return sql.query("""
+                SELECT i.sop_instance_uid, i.series_instance_uid, i.sop_class_uid, i.kind, i.spool_path,
+                       CASE WHEN r.sop_instance_uid = i.sop_instance_uid THEN 1 ELSE 0 END AS scored
+                  FROM instance i
+                  LEFT JOIN worklist_item w ON w.study_instance_uid = i.study_instance_uid
+                  LEFT JOIN triage_result r ON r.id = w.current_result_id
+                 WHERE i.study_instance_uid = ? AND i.kind <> 'NON_IMAGE' AND i.spool_path IS NOT NULL
+                   AND i.pixels_deleted_at IS NULL
+                 ORDER BY scored DESC, i.series_instance_uid, i.received_at, i.sop_instance_uid""",
+                row -> new ImageRow(row.getString(1), row.getString(2), row.getString(3), row.getString(4), row.getString(5),
+                        row.getInt(6) == 1), studyUid);
     }
 
     /** The spooled instance to preview: the one the current result scored, else any of the study's. */
@@ -234,23 +279,31 @@ public final class WorklistQueries {
                 studyUid, studyUid);
     }
 
-    /** The newest change to the worklist, for cheap "anything new?" polling. */
+    /** The newest change to the worklist or to anybody's feedback, for cheap "anything new?" polling. */
     public String version() throws SQLException {
-        return sql.queryOne("SELECT COUNT(*), MAX(last_modified) FROM worklist_item", row -> {
-            OffsetDateTime latest = row.getObject(2, OffsetDateTime.class);
-            return row.getLong(1) + "-" + (latest == null ? "0" : latest.toInstant().toEpochMilli());
-        }).orElseThrow();
+        return sql.queryOne("SELECT COUNT(*), MAX(last_modified), (SELECT MAX(id) FROM finding_feedback) FROM worklist_item",
+                row -> {
+                    OffsetDateTime latest = row.getObject(2, OffsetDateTime.class);
+                    return row.getLong(1) + "-" + (latest == null ? "0" : latest.toInstant().toEpochMilli()) + "-"
+                            + row.getLong(3);
+                }).orElseThrow();
     }
 
     private List<WorklistEntry> entries(String where, List<Object> parameters) throws SQLException {
         List<WorklistEntry> entries = new ArrayList<>();
         List<TaskRow> tasks = new ArrayList<>();
         List<StudyRow> studies = new ArrayList<>();
+        List<WorklistEntry.Reading> readings = new ArrayList<>();
         sql.query("SELECT " + qualified("w", TASK_COLUMNS) + ", " + qualified("s", STUDY_COLUMNS)
+                + ", w.first_opened_at, w.claimed_at, w.completed_at"
                 + " FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid WHERE 1 = 1" + where
                 + " ORDER BY " + WorklistOrder.byUrgency("w"), row -> {
                     tasks.add(task(row));
                     studies.add(study(row, 14));
+                    // after the task's and the study's columns (13 and STUDY_COLUMN_COUNT of them)
+                    int reading = 14 + STUDY_COLUMN_COUNT;
+                    readings.add(new WorklistEntry.Reading(row.getObject(reading, OffsetDateTime.class),
+                            row.getObject(reading + 1, OffsetDateTime.class), row.getObject(reading + 2, OffsetDateTime.class)));
                     return null;
                 }, parameters.toArray());
         Map<Long, List<FindingRow>> findings = findings(tasks.stream().map(TaskRow::currentResultId)
@@ -258,7 +311,7 @@ public final class WorklistQueries {
         for (int i = 0; i < tasks.size(); i++) {
             Long result = tasks.get(i).currentResultId();
             entries.add(new WorklistEntry(tasks.get(i), studies.get(i), result == null ? List.of()
-                    : findings.getOrDefault(result, List.of())));
+                    : findings.getOrDefault(result, List.of()), readings.get(i)));
         }
         return entries;
     }

@@ -86,6 +86,9 @@ abstract class ComplianceChecks {
         send(Role.RADIOLOGIST, "GET", "/api/studies/" + study, null);
         send(Role.RADIOLOGIST, "GET", "/api/studies/" + study + "/preview.png", null);
         send(Role.RADIOLOGIST, "POST", "/api/studies/" + study + "/open", "");
+        // Opening only looks; claiming and reviewing are what change the Task.
+        send(Role.RADIOLOGIST, "POST", "/api/studies/" + study + "/claim", "");
+        send(Role.RADIOLOGIST, "POST", "/api/studies/" + study + "/review", "");
         send(Role.RADIOLOGIST, "POST", "/api/findings/" + finding + "/feedback", "{\"agree\":false}");
         send(Role.INTEGRATION, "GET", "/fhir/Task/" + study, null);
         send(Role.INTEGRATION, "GET", "/fhir/ImagingStudy", null);
@@ -102,6 +105,7 @@ abstract class ComplianceChecks {
                 "[\"Task/" + study + "\"]"), "the worklist fetch names the Tasks it showed");
         assertRecorded("USER", "radiologist", "study.view", study);
         assertRecorded("USER", "radiologist", "study.image", study);
+        assertRecorded("USER", "radiologist", "study.claim", study);
         assertRecorded("USER", "radiologist", "task.update", study);
         assertRecorded("USER", "radiologist", "finding.feedback", study);
         assertRecorded("USER", "integration", "fhir.read", study);

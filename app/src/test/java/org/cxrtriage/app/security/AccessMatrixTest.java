@@ -83,6 +83,7 @@ class AccessMatrixTest {
     @Test
     void everyEndpointAnswersEachRoleAsDocumented() throws Exception {
         long finding = server.count("SELECT MIN(id) FROM finding_result");
+        String sop = (String) server.query("SELECT sop_instance_uid FROM instance").get(0).get(0);
         long result = server.count("SELECT MIN(id) FROM triage_result WHERE shadow = FALSE");
         String feedback = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"agree\",\"valueBoolean\":true}]}";
         List<Call> calls = List.of(
@@ -94,16 +95,29 @@ class AccessMatrixTest {
                 new Call("POST", "/admin/models/reload", "", U, F, F, O, F),
                 // JSON API behind the page
                 new Call("GET", "/api/me", null,             U, O, O, O, O),
+                new Call("GET", "/api/me/preferences", null, U, O, O, O, O),
+                new Call("POST", "/api/me/preferences", "{\"sound\":false}", U, O, O, O, O),
+                new Call("POST", "/api/me/lock", "",         U, O, O, O, O),
+                new Call("POST", "/api/me/unlock", "{\"password\":\"not-it\"}", U, O, O, O, O),
                 new Call("POST", "/api/token", "",           U, O, O, O, O),
                 new Call("GET", "/api/worklist", null,       U, O, O, F, O),
                 new Call("GET", "/api/worklist/version", null, U, O, O, F, O),
                 new Call("GET", "/api/summary", null,        U, O, O, F, O),
                 new Call("GET", "/api/studies/" + study, null, U, O, O, F, O),
                 new Call("GET", "/api/studies/" + study + "/preview.png", null, U, O, O, F, O),
+                new Call("GET", "/api/studies/" + study + "/images/" + sop + "/pixels", null, U, O, O, F, O),
+                new Call("GET", "/api/studies/" + study + "/images/" + sop + "/thumbnail.png", null, U, O, O, F, O),
                 new Call("GET", "/api/studies/" + study + "/audit", null, U, F, O, F, F),
+                new Call("GET", "/api/studies/" + study + "/audit.csv", null, U, F, O, F, F),
                 new Call("POST", "/api/studies/" + study + "/open", "", U, O, F, F, F),
+                new Call("POST", "/api/studies/" + study + "/claim", "", U, O, F, F, F),
+                new Call("POST", "/api/studies/" + study + "/release", "", U, O, F, F, F),
                 new Call("POST", "/api/studies/" + study + "/review", "", U, O, F, F, F),
+                new Call("POST", "/api/studies/" + study + "/undo-review", "", U, O, F, F, F),
                 new Call("POST", "/api/findings/" + finding + "/feedback", "{\"agree\":true}", U, O, F, F, F),
+                new Call("POST", "/api/findings/" + finding + "/feedback", "{\"agree\":false,\"reason\":\"poor-image\"}",
+                        U, O, F, F, F),
+                new Call("GET", "/api/findings/" + finding + "/heatmap.png", null, U, O, O, F, O),
                 new Call("GET", "/api/admin/users", null,    U, F, F, O, F),
                 new Call("GET", "/api/admin/warnings", null, U, F, F, O, F),
                 // population monitoring: the page's assets are open; its data is not patient data but is not public

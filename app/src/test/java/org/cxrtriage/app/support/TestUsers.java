@@ -56,4 +56,12 @@ public final class TestUsers {
             }
         }
     }
+
+    /** Another radiologist, with a password of their own: a second reader in the reading room. */
+    public static void addRadiologist(DataSource dataSource, String name, String password) throws Exception {
+        UserStore users = UserStore.on(dataSource);
+        char[] temporary = ("temporary-" + name).toCharArray();
+        users.add(name, Role.RADIOLOGIST, temporary, UserStore.Actor.system());
+        users.changeOwnPassword(name, temporary, password.toCharArray(), "test set-up");
+    }
 }

@@ -86,6 +86,8 @@ class WorklistPageTest {
         browser.findElement(By.id("login-password")).sendKeys(TestUsers.password(Role.RADIOLOGIST, server.dataDir()));
         browser.findElement(By.cssSelector("#login-form button")).click();
         wait.until(d -> d.findElement(By.id("worklist")).isDisplayed());
+        // Rows are held still while the pointer is over the list; this test watches them move.
+        new Actions(browser).moveToElement(browser.findElement(By.cssSelector(".bar h1"))).perform();
 
         PythonPhantoms.Study normal = PythonPhantoms.study(dir, "normal", "none", 61);
         PythonPhantoms.Study flagged = PythonPhantoms.study(dir, "pneumothorax", "pneumothorax", 62);
@@ -95,7 +97,10 @@ class WorklistPageTest {
         wait.until(d -> d.findElements(By.cssSelector("#rows tbody tr")).size() == 2);
         WebElement top = browser.findElement(By.cssSelector("#rows tbody tr"));
         assertEquals(flagged.studyInstanceUid(), top.getAttribute("data-uid"), "the flagged study is first, without a reload");
-        assertTrue(top.findElement(By.cssSelector(".chip.positive")).getText().startsWith("Pneumothorax"));
+        // Chips now show short labels; the full name is in the title and the screen-reader text.
+        WebElement chip = top.findElement(By.cssSelector(".chip.positive.critical"));
+        assertTrue(chip.getAttribute("title").startsWith("Pneumothorax"), chip.getAttribute("title"));
+        assertTrue(chip.getText().startsWith("PTX"), chip.getText());
         assertEquals("asap", top.findElement(By.cssSelector(".priority")).getText().toLowerCase());
         screenshot("1-worklist");
         browser.findElement(By.cssSelector("th[data-sort='waiting'] button")).click();
@@ -112,24 +117,30 @@ class WorklistPageTest {
         new Actions(browser).sendKeys(Keys.ENTER).perform();
 
         wait.until(d -> d.findElement(By.id("study")).isDisplayed());
-        wait.until(d -> (Boolean) ((JavascriptExecutor) d).executeScript(
-                "const i = document.getElementById('preview'); return i.complete && i.naturalWidth > 0;"));
+        // The study view now shows the image in a canvas viewer at full resolution (the PNG preview is gone).
+        wait.until(d -> d.findElement(By.id("viewer")).getAttribute("data-render-ms") != null);
         double spread = ((Number) ((JavascriptExecutor) browser).executeScript("""
-                const img = document.getElementById('preview');
-                const c = document.createElement('canvas'); c.width = 64; c.height = 64;
-                const g = c.getContext('2d'); g.drawImage(img, 0, 0, 64, 64);
-                const d = g.getImageData(0, 0, 64, 64).data; let min = 255, max = 0;
-                for (let i = 0; i < d.length; i += 4) { min = Math.min(min, d[i]); max = Math.max(max, d[i]); }
+                const c = document.getElementById('image-canvas');
+                const g = c.getContext('2d'); const d = g.getImageData(0, 0, c.width, c.height).data; let min = 255, max = 0;
+                for (let i = 0; i < d.length; i += 16) { min = Math.min(min, d[i]); max = Math.max(max, d[i]); }
                 return max - min;""")).doubleValue();
-        assertTrue(spread > 100, "the preview shows an image, not a blank (grey range " + spread + ")");
+        assertTrue(spread > 100, "the viewer shows an image, not a blank (grey range " + spread + ")");
         wait.until(d -> d.findElement(By.id("timeline")).getText().contains("Opened"));
+        // Opening only looks now (issue #16, 3): the Task stays ready until "Start reading".
+        assertEquals("ready", server.query("SELECT status FROM worklist_item WHERE study_instance_uid = ?",
+                flagged.studyInstanceUid()).get(0).get(0), "viewing does not claim");
         screenshot("2-study-opened");
+        new Actions(browser).sendKeys("s").perform();
+        wait.until(d -> d.findElement(By.id("reading-state")).getText().startsWith("You are reading"));
 
         browser.findElement(By.cssSelector("#findings tbody tr button[data-agree='true']")).click();
         wait.until(d -> "true".equals(d.findElement(By.cssSelector("#findings tbody tr button[data-agree='true']"))
                 .getAttribute("aria-pressed")));
         browser.findElement(By.id("reviewed")).click();
-        wait.until(d -> d.findElement(By.id("reviewed")).getText().equals("Reviewed"));
+        // Mark reviewed offers undo and moves on to the next study to read (issue #16, 4).
+        wait.until(d -> d.findElement(By.id("undo-bar")).isDisplayed());
+        wait.until(d -> normal.studyInstanceUid().equals(d.findElement(By.cssSelector("#rows tbody tr[aria-selected='true']"))
+                .getAttribute("data-uid")) && d.findElement(By.id("reading-state")).getText().startsWith("Viewing only"));
         screenshot("3-study-reviewed");
 
         String task = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(base + "/fhir/Task/"
@@ -138,7 +149,7 @@ class WorklistPageTest {
         assertTrue(task.contains("\"owner\":{\"display\":\"radiologist\"}"), task);
         assertEquals(1, server.count("SELECT COUNT(*) FROM finding_feedback WHERE actor = 'radiologist' AND agree = TRUE"));
         assertEquals(1, server.count("SELECT COUNT(*) FROM worklist_item WHERE study_instance_uid = ? AND first_opened_at IS NOT NULL"
-                + " AND completed_at IS NOT NULL", flagged.studyInstanceUid()));
+                + " AND claimed_at IS NOT NULL AND completed_at IS NOT NULL", flagged.studyInstanceUid()));
     }
 
     @Test
@@ -189,6 +200,9 @@ class WorklistPageTest {
         browser.findElement(By.cssSelector("#add-user button")).click();
         wait.until(d -> d.findElements(By.cssSelector("#users tbody tr")).size() == 5);
         browser.findElement(By.cssSelector("#users tr[data-user='radiologist'] button")).click();
+        // Disabling asks first (issue #16, 7).
+        wait.until(d -> d.findElement(By.id("confirm")).isDisplayed());
+        browser.findElement(By.id("confirm-ok")).click();
         wait.until(d -> d.findElement(By.cssSelector("#users tr[data-user='radiologist']")).getText().contains("disabled"));
         browser.findElement(By.id("reload-models")).click();
         wait.until(d -> d.findElement(By.id("models-message")).getText().startsWith("Active model: cxr-reference"));

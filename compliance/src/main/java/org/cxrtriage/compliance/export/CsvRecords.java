@@ -16,7 +16,17 @@ import java.util.List;
  * Resources are written as stored: a JSON array of strings (format 2) or joined by newlines
  * (format 1, older records); the last column names the format. Times are ISO-8601 UTC to the microsecond.
  */
-final class CsvRecords implements RecordWriter {
+public final class CsvRecords implements RecordWriter {
+
+    /** Writes {@code records} as one CSV document (header row first) in the same format as the export. */
+    public static void write(Iterable<AuditRecord> records, Writer out) throws IOException {
+        CsvRecords csv = new CsvRecords(out);
+        csv.begin();
+        for (AuditRecord record : records) {
+            csv.write(record);
+        }
+        csv.end();
+    }
 
     static final List<String> COLUMNS = List.of("sequence", "recorded_at", "actor_type", "actor", "action", "study_uid",
             "resources", "outcome", "source", "details", "previous_hash", "hash", "format");
