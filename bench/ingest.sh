@@ -43,6 +43,12 @@ curl -sf "http://127.0.0.1:$OUR_HTTP/health" >/dev/null || { echo "server did no
 BENCH_PASSWORD="bench-$(date +%s%N)"
 echo "$BENCH_PASSWORD" | java -cp app/target/cxr-triage.jar org.cxrtriage.app.cli.TriageCli user add bench \
   --role INTEGRATION --password-stdin --data-dir "$WORK/ours" >/dev/null
+# A password set for someone else reads no patient data until its owner sets their own.
+OWN_PASSWORD="$BENCH_PASSWORD-own"
+curl -sf -u "bench:$BENCH_PASSWORD" -H 'Content-Type: application/json' -X POST \
+  -d "{\"current\":\"$BENCH_PASSWORD\",\"password\":\"$OWN_PASSWORD\"}" \
+  "http://127.0.0.1:$OUR_HTTP/api/me/password" >/dev/null || { echo "bench: could not set the bench user's own password"; exit 1; }
+BENCH_PASSWORD="$OWN_PASSWORD"
 
 # push PORT SET ASSOCIATIONS -> elapsed seconds
 push() {
@@ -70,7 +76,9 @@ await_triage() {
     [[ "$total" -ge "$expected" ]] && return 0
     sleep 0.5
   done
-  echo "triage did not finish ($total of $expected studies)"; exit 1
+  echo "triage did not finish ($total of $expected studies); last answer:"
+  curl -s -u "bench:$BENCH_PASSWORD" "http://127.0.0.1:$OUR_HTTP/fhir/Task?_count=1&_summary=count" | head -c 400; echo
+  exit 1
 }
 
 STUDIES_PER_SET=$((N / 5 > 0 ? N / 5 : 1))

@@ -99,6 +99,22 @@ export function confirmDialog(title, text, okLabel, extra) {
   });
 }
 
+/**
+ * What an administrator should change in this installation's configuration (an empty DICOM
+ * allow-list, say), each naming the setting that fixes it and, for the allow-list, the callers seen.
+ */
+export async function loadWarnings() {
+  const warnings = await json("/admin/warnings");
+  $("admin-warning-list").replaceChildren(...warnings.map((w) => {
+    const li = document.createElement("li");
+    li.dataset.code = w.code;
+    const callers = (w.callersSeen || []).map((c) => `${c.aeTitle} (${c.instances} instance(s), last ${shortTime(c.lastStored)})`);
+    li.textContent = `${w.message} Setting: ${w.setting}.` + (callers.length ? ` Callers seen: ${callers.join(", ")}.` : "");
+    return li;
+  }));
+  $("admin-warnings").hidden = warnings.length === 0;
+}
+
 /** The result outbox per destination, its latest failures, and re-queuing the failed ones of a destination. */
 export async function loadDeliveries() {
   const overview = await json("/admin/deliveries");

@@ -6,7 +6,7 @@ import { wireList, refreshList, clearList, render, move, loadSummary, showHeld }
 import { wireStudy, openStudy, closeStudy, updateOpenStudy, viewer, claim, review, undoReview, toggleFirstHeatmap } from "./study.js";
 import { onOpenAlert, newestAlert, clearAlerts, wirePreferences, showPreferences } from "./alerts.js";
 import { wireAudit, closeAuditView } from "./audit.js";
-import { wireAdmin, loadUsers, loadDeliveries } from "./admin.js";
+import { wireAdmin, loadUsers, loadDeliveries, loadWarnings } from "./admin.js";
 import { wireLock, armLock, resetLock } from "./lock.js";
 
 const POLL_MS = 2000;
@@ -69,6 +69,9 @@ async function start() {
       if (may("USER_ADMIN")) {
         $("admin").hidden = false;
         await loadUsers();
+        if (may("SERVER_ADMIN")) {
+          await loadWarnings();
+        }
         if (may("DELIVERY_ADMIN")) {
           await loadDeliveries();
         }

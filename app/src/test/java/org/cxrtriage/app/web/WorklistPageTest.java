@@ -193,6 +193,10 @@ class WorklistPageTest {
         browser.findElement(By.cssSelector("#login-form button")).click();
         wait.until(d -> d.findElements(By.cssSelector("#users tbody tr")).size() == 4);
         assertFalse(browser.findElement(By.id("worklist")).isDisplayed(), "no worklist for administrators");
+        // Any calling AE title may add studies while the allow-list is empty: the administrator is told (issue #7, 9).
+        wait.until(d -> d.findElement(By.id("admin-warnings")).isDisplayed());
+        assertTrue(browser.findElement(By.cssSelector("#admin-warning-list li[data-code='dicom-allow-list-empty']")).getText()
+                .contains("TRIAGE_DICOM_ALLOWED_CALLERS"));
 
         browser.findElement(By.id("new-user")).sendKeys("dr.new");
         new org.openqa.selenium.support.ui.Select(browser.findElement(By.id("new-role"))).selectByValue("RADIOLOGIST");
