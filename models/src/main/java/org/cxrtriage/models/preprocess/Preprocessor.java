@@ -5,7 +5,6 @@ import org.cxrtriage.models.manifest.ModelManifest.Preprocessing;
 import org.cxrtriage.models.manifest.ModelManifest.WindowMethod;
 import org.cxrtriage.models.reliability.ImageFactsMeter;
 
-import java.util.Arrays;
 import java.util.Optional;
 
 /**
@@ -84,10 +83,9 @@ public final class Preprocessor {
             return new double[] {center - width / 2, center + width / 2};
         }
         if (method == WindowMethod.PERCENTILE) {
-            float[] sorted = image.clone();
-            Arrays.sort(sorted);
-            return new double[] {percentile(sorted, spec.window().lowPercentile()),
-                    percentile(sorted, spec.window().highPercentile())};
+            float[] scratch = image.clone();
+            return new double[] {OrderStatistics.percentile(scratch, spec.window().lowPercentile()),
+                    OrderStatistics.percentile(scratch, spec.window().highPercentile())};
         }
         float min = Float.POSITIVE_INFINITY;
         float max = Float.NEGATIVE_INFINITY;
@@ -96,15 +94,6 @@ public final class Preprocessor {
             max = Math.max(max, value);
         }
         return new double[] {min, max};
-    }
-
-    /** numpy.percentile's default ("linear"): interpolate between the two nearest ranks. */
-    static double percentile(float[] sorted, double percent) {
-        double position = percent / 100.0 * (sorted.length - 1);
-        int below = (int) Math.floor(position);
-        int above = Math.min(sorted.length - 1, below + 1);
-        double fraction = position - below;
-        return sorted[below] + (sorted[above] - sorted[below]) * fraction;
     }
 
     private static float[] crop(float[] image, int width, int x0, int y0, int w, int h) {

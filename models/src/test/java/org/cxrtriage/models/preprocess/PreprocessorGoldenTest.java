@@ -75,9 +75,9 @@ class PreprocessorGoldenTest {
 
     @Test
     void percentileInterpolatesLikeNumpy() {
-        float[] sorted = {1, 2, 3, 4};
-        assertEquals(1.03, Preprocessor.percentile(sorted, 1), 1e-9);
-        assertEquals(2.5, Preprocessor.percentile(sorted, 50), 1e-9);
-        assertEquals(4, Preprocessor.percentile(sorted, 100), 1e-9);
+        assertEquals(1.03, OrderStatistics.percentile(new float[] {4, 2, 1, 3}, 1), 1e-9);
+        assertEquals(2.5, OrderStatistics.percentile(new float[] {4, 2, 1, 3}, 50), 1e-9);
+        assertEquals(4, OrderStatistics.percentile(new float[] {4, 2, 1, 3}, 100), 1e-9);
+        assertEquals(7, OrderStatistics.percentile(new float[] {7}, 99.5), 1e-9);
     }
 }
