@@ -19,6 +19,6 @@ done
 source "$ROOT/bench/build.sh"
 bench_classpath app "$WORK/classpath"
 java -cp "app/target/test-classes:app/target/classes:$(cat "$WORK/classpath")" \
-  -Dassociations="${ASSOCIATIONS:-32}" -Dstudies="${STUDIES_PER_ASSOCIATION:-10}" -Drate="$RATE" \
+  -Dassociations="${ASSOCIATIONS:-32}" -Dstudies="${STUDIES_PER_ASSOCIATION:-10}" -Drate="$RATE" -DpollMillis="${POLL_MILLIS:-250}" \
   -Dlogback.configurationFile=app/src/main/resources/logback.xml \
   org.cxrtriage.app.bench.EndToEndBenchmark

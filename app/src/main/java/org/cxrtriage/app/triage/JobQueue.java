@@ -64,14 +64,15 @@ public final class JobQueue {
             throws SQLException {
         OffsetDateTime at = utc(now);
         Optional<TriageJob> job = Sql.queryOne(connection, """
-                SELECT id, study_instance_uid, study_revision, reason, attempts FROM triage_job
+                SELECT id, study_instance_uid, study_revision, reason, attempts, queued_at FROM triage_job
                  WHERE ((status = ? AND (not_before IS NULL OR not_before <= ?))
                     OR (status = ? AND lease_until < ?))
                    AND attempts < ?
                  ORDER BY queued_at, id
                  LIMIT 1
                  FOR UPDATE SKIP LOCKED""", row -> new TriageJob(row.getLong(1), row.getString(2), row.getInt(3),
-                JobReason.valueOf(row.getString(4)), row.getInt(5) + 1),
+                JobReason.valueOf(row.getString(4)), row.getInt(5) + 1,
+                row.getObject(6, OffsetDateTime.class).toInstant()),
                 JobState.QUEUED.name(), at, JobState.RUNNING.name(), at, maxClaims);
         if (job.isEmpty()) {
             return new Claim(job, false);

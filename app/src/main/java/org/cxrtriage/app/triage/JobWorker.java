@@ -81,6 +81,7 @@ public final class JobWorker {
                     Thread.sleep(50);
                     continue;
                 }
+                steps.waited(Duration.between(job.get().queuedAt(), Instant.now()));
                 steps.timeJob(() -> {
                     run(job.get());
                     return null;

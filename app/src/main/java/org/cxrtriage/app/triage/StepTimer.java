@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * Times each pipeline step as {@code triage.step{step=...}} and each whole job as
- * {@code triage.job}, with histogram buckets from 10 ms to 60 s on /prometheus, and counts the
+ * {@code triage.job}, the queue wait before it as {@code triage.job.wait}, with histogram buckets from 10 ms to 60 s on /prometheus, and counts the
  * studies triaged as {@code triage.studies{outcome, reason}}.
  */
 @Singleton
@@ -39,6 +39,15 @@ public final class StepTimer {
     /** Times one job from claim to stored result. */
     public <T, E extends Exception> T timeJob(Step<T, E> work) throws E {
         return timed(Timer.builder("triage.job").description("one triage job, from claim to stored result"), work);
+    }
+
+    /**
+     * Records how long a job waited in the queue before a worker claimed it
+     * ({@code triage.job.wait}): the part of a study's latency that more workers or cores would cut.
+     */
+    public void waited(Duration wait) {
+        Timer.builder("triage.job.wait").description("from a job being queued to a worker claiming it")
+                .serviceLevelObjectives(BUCKETS).register(meters).record(wait.isNegative() ? Duration.ZERO : wait);
     }
 
     private <T, E extends Exception> T timed(Timer.Builder timer, Step<T, E> work) throws E {

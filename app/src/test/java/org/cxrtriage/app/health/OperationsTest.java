@@ -80,6 +80,9 @@ class OperationsTest {
         assertEquals(2.0, value(metrics, "triage_job_seconds_count"));
         assertEquals(2.0, value(metrics, "triage_job_seconds_bucket\\{le=\"60\\.0\"\\}"), "cumulative buckets up to 60 s");
         assertTrue(metrics.contains("triage_step_seconds_bucket{step=\"persist\",le=\"0.01\"}"), "step histograms have buckets");
+        assertEquals(2.0, value(metrics, "triage_job_wait_seconds_count"), "each claimed job's wait in the queue is timed");
+        double waited = value(metrics, "triage_job_wait_seconds_max");
+        assertTrue(waited >= 0 && waited < 60, "a plausible queue wait: " + waited);
         assertEquals(0.0, value(metrics, "triage_jobs\\{state=\"queued\"\\}"));
         assertEquals(0.0, value(metrics, "triage_jobs\\{state=\"stranded\"\\}"));
         assertEquals(0.0, value(metrics, "triage_studies_receiving"));
