@@ -107,7 +107,8 @@ function renderStudy(row) {
   const pacs = row.viewerUrl || detail.viewerUrl;
   $("pacs-link").hidden = !pacs;
   if (pacs) $("pacs-link").href = pacs;
-  const model = `Model ${detail.modelId} ${detail.modelVersion} on ${detail.device}.`;
+  const model = `Model ${detail.modelId} ${detail.modelVersion} on ${detail.device}`
+    + (detail.siteCalibrated ? "." : " (not calibrated at this site).");
   $("model").textContent = row.businessStatus === "scored"
     ? `${model} Synthetic reference model: not for clinical use unless your site replaced it.`
     : row.businessStatus === "unreliable" ? `${model} AI unreliable for this image (${(row.reason || "").replace(/^unreliable: /, "")}):`

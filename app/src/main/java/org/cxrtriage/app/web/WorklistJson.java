@@ -61,8 +61,9 @@ final class WorklistJson {
                  String description) {
     }
 
-    record Detail(Row row, String modelId, String modelVersion, String device, boolean notForClinicalUse,
-                  Timeline timeline, String description, String modality, List<Image> images) {
+    /** @param siteCalibrated the scoring version was calibrated at this site (else the page says it was not) */
+    record Detail(Row row, String modelId, String modelVersion, String device, boolean siteCalibrated,
+                  boolean notForClinicalUse, Timeline timeline, String description, String modality, List<Image> images) {
     }
 
     private WorklistJson() {
@@ -88,7 +89,7 @@ final class WorklistJson {
 
     static Detail detail(Row row, WorklistEntry entry, WorklistQueries.Timeline timeline, List<Image> images) {
         return new Detail(row, text(timeline.modelId()), text(timeline.modelVersion()), text(timeline.device()),
-                true, new Timeline(time(timeline.received()), time(timeline.scored()), time(timeline.opened()),
+                timeline.siteCalibrated(), true, new Timeline(time(timeline.received()), time(timeline.scored()), time(timeline.opened()),
                 time(timeline.claimed()), time(timeline.reviewed())), text(entry.study().description()),
                 text(entry.study().modality()), images);
     }

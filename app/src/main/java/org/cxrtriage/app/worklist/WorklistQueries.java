@@ -210,22 +210,25 @@ public final class WorklistQueries {
 
     /**
      * When the study arrived, when its current result was created, when it was first looked at,
-     * claimed by its current reader and reviewed, and which model scored it: the web's timeline.
+     * claimed by its current reader and reviewed, and which model scored it, and whether that
+     * version was calibrated at this site: the web's timeline.
      */
     public record Timeline(OffsetDateTime received, OffsetDateTime scored, OffsetDateTime opened, OffsetDateTime claimed,
-                           OffsetDateTime reviewed, String modelId, String modelVersion, String device) {
+                           OffsetDateTime reviewed, String modelId, String modelVersion, String device,
+                           boolean siteCalibrated) {
     }
 
     public Optional<Timeline> timeline(String studyUid) throws SQLException {
         return sql.queryOne("""
                 SELECT s.first_received_at, r.created_at, w.first_opened_at, w.claimed_at, w.completed_at, r.model_id,
-                       r.model_version, r.device
+                       r.model_version, r.device, v.site_calibration
                   FROM worklist_item w JOIN study s ON s.study_instance_uid = w.study_instance_uid
                   LEFT JOIN triage_result r ON r.id = w.current_result_id
+                  LEFT JOIN model_version v ON v.model_id = r.model_id AND v.version = r.model_version
                  WHERE w.study_instance_uid = ?""", row -> new Timeline(row.getObject(1, OffsetDateTime.class),
                 row.getObject(2, OffsetDateTime.class), row.getObject(3, OffsetDateTime.class),
                 row.getObject(4, OffsetDateTime.class), row.getObject(5, OffsetDateTime.class), row.getString(6),
-                row.getString(7), row.getString(8)), studyUid);
+                row.getString(7), row.getString(8), row.getString(9) != null), studyUid);
     }
 
     /** {@code actor}'s current view (latest feedback) of each of these findings that they gave one, by finding id. */

@@ -251,6 +251,8 @@ class ReadingRoomPageTest {
         String normal = uids.get("normal");
         radiologist.find("tr[data-uid='" + normal + "']").click();
         radiologist.waiting().until(d -> d.findElement(By.id("reading-state")).getText().startsWith("Viewing only"));
+        String model = radiologist.find("#model").getText();
+        assertTrue(model.contains("(not calibrated at this site)"), "the reference model has no site calibration: " + model);
         assertEquals(List.of("ready", true, false), server.query("SELECT status, first_opened_at IS NOT NULL,"
                 + " claimed_at IS NOT NULL FROM worklist_item WHERE study_instance_uid = ?", normal).get(0));
         try (Workstation second = Workstation.open(dir.resolve("chromium-b"), server)) {
