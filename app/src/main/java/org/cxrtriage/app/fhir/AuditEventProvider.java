@@ -77,7 +77,7 @@ public final class AuditEventProvider implements IResourceProvider {
             // Pin the result to the chain head now, so later records do not shift the pages.
             AuditQuery pinned = query.through(log.head().sequence());
             long size = log.count(pinned);
-            return new Pages(log, events, pinned, (int) Math.min(Integer.MAX_VALUE, size));
+            return pages(log, pinned, (int) Math.min(Integer.MAX_VALUE, size));
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
@@ -133,8 +133,16 @@ public final class AuditEventProvider implements IResourceProvider {
         }
     }
 
-    /** One search's results, read a page at a time. */
-    private record Pages(AuditLog log, AuditEvents events, AuditQuery query, int count) implements IBundleProvider {
+    /** A search's results, {@code count} records matching a pinned query, read a page at a time. */
+    static Pages pages(AuditLog log, AuditQuery pinned, int count) {
+        return new Pages(log, new AuditEvents(), pinned, count);
+    }
+
+    /**
+     * One search's results, read a page at a time. {@link DatabasePagingProvider} keeps its query,
+     * not its records, for the {@code next} links.
+     */
+    record Pages(AuditLog log, AuditEvents events, AuditQuery query, int count) implements IBundleProvider {
 
         @Override
         public IPrimitiveType<Date> getPublished() {

@@ -11,6 +11,8 @@ import jakarta.inject.Singleton;
 import org.cxrtriage.app.db.Sql;
 import org.cxrtriage.app.security.FhirSecurityInterceptor;
 import org.cxrtriage.app.security.Principal;
+import org.cxrtriage.compliance.chain.AuditLog;
+import org.cxrtriage.compliance.chain.AuditQuery;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
 import org.slf4j.Logger;
@@ -32,8 +34,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * works on every node that shares the database, for the configured lifetime (default 60 minutes),
  * however many other searches happen meanwhile. Each stored search keeps its matches in order with
  * what was included for each, as FHIR JSON: later pages show the result as it was when searched
- * (stable paging), and only the user who searched may page through it. Searches whose provider
- * pages the database itself (AuditEvent) keep the in-memory paging.
+ * (stable paging), and only the user who searched may page through it. An AuditEvent search pages
+ * the audit log itself: its stored search keeps the query, pinned to the chain head when it ran,
+ * instead of the records. Searches a provider answers with a plain list stay in this node's memory.
  */
 @Singleton
 public final class DatabasePagingProvider implements IPagingProvider {
@@ -43,14 +46,16 @@ public final class DatabasePagingProvider implements IPagingProvider {
     private static final String MEMORY_PREFIX = "m-";
 
     private final Sql sql;
+    private final AuditLog auditLog;
     private final IParser parser;
     private final Duration lifetime;
     private final FifoMemoryPagingProvider memory = new FifoMemoryPagingProvider(200);
     private final AtomicLong lastCleanup = new AtomicLong();
 
-    public DatabasePagingProvider(Sql sql, FhirContext context,
+    public DatabasePagingProvider(Sql sql, AuditLog auditLog, FhirContext context,
                                   @Value("${triage.fhir.search-lifetime-minutes:60}") long lifetimeMinutes) {
         this.sql = sql;
+        this.auditLog = auditLog;
         this.parser = context.newJsonParser();
         this.lifetime = Duration.ofMinutes(Math.max(30, lifetimeMinutes));
         memory.setDefaultPageSize(getDefaultPageSize());
@@ -73,11 +78,14 @@ public final class DatabasePagingProvider implements IPagingProvider {
 
     @Override
     public String storeResultList(RequestDetails request, IBundleProvider provider) {
+        if (provider instanceof AuditEventProvider.Pages audit) {
+            return storeAuditQuery(request, audit);
+        }
         if (!(provider instanceof SearchResults results)) {
             return MEMORY_PREFIX + memory.storeResultList(request, provider);
         }
         String id = UUID.randomUUID().toString();
-        String owner = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("");
+        String owner = owner(request);
         int total = results.size();
         List<SearchResults.Hit> hits = results.hits(0, total);
         List<Object[]> rows = new ArrayList<>();
@@ -107,6 +115,22 @@ public final class DatabasePagingProvider implements IPagingProvider {
         return id;
     }
 
+    private String storeAuditQuery(RequestDetails request, AuditEventProvider.Pages audit) {
+        String id = UUID.randomUUID().toString();
+        AuditQuery query = audit.query();
+        OffsetDateTime now = Instant.now().atOffset(ZoneOffset.UTC);
+        try {
+            sql.update("""
+                    INSERT INTO fhir_search (id, owner, total, created_at, audit_from, audit_to, audit_actor, audit_entity,
+                           audit_through) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""", id, owner(request), audit.size(), now,
+                    utc(query.from()), utc(query.to()), query.actor(), query.entity(), query.throughSequence());
+        } catch (SQLException e) {
+            throw FhirErrors.database(e);
+        }
+        cleanUp(now);
+        return id;
+    }
+
     @Override
     public IBundleProvider retrieveResultList(RequestDetails request, String id) {
         if (id == null) {
@@ -115,15 +139,35 @@ public final class DatabasePagingProvider implements IPagingProvider {
         if (id.startsWith(MEMORY_PREFIX)) {
             return memory.retrieveResultList(request, id.substring(MEMORY_PREFIX.length()));
         }
-        String user = FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("");
         try {
-            Optional<Integer> total = sql.queryOne("SELECT total FROM fhir_search WHERE id = ? AND owner = ? AND created_at >= ?",
-                    row -> row.getInt(1), id, user, Instant.now().minus(lifetime).atOffset(ZoneOffset.UTC));
             // Unknown, expired or another user's: all "gone" (410), so a search id reveals nothing.
-            return total.map(size -> stored(id, size)).orElse(null);
+            return sql.queryOne("""
+                    SELECT total, audit_through, audit_from, audit_to, audit_actor, audit_entity FROM fhir_search
+                     WHERE id = ? AND owner = ? AND created_at >= ?""", row -> {
+                        int size = row.getInt(1);
+                        Long through = Sql.nullable(row, 2, Long.class);
+                        if (through == null) {
+                            return (IBundleProvider) stored(id, size);
+                        }
+                        AuditQuery query = new AuditQuery(instant(row.getObject(3, OffsetDateTime.class)),
+                                instant(row.getObject(4, OffsetDateTime.class)), row.getString(5), row.getString(6), through);
+                        return AuditEventProvider.pages(auditLog, query, size);
+                    }, id, owner(request), Instant.now().minus(lifetime).atOffset(ZoneOffset.UTC)).orElse(null);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }
+    }
+
+    private static String owner(RequestDetails request) {
+        return FhirSecurityInterceptor.principal(request).map(Principal::name).orElse("");
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+
+    private static Instant instant(OffsetDateTime time) {
+        return time == null ? null : time.toInstant();
     }
 
     private SearchResults stored(String id, int size) {

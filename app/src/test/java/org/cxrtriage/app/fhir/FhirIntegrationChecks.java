@@ -267,6 +267,46 @@ abstract class FhirIntegrationChecks {
         assertEquals(410, get(path).statusCode(), "gone after its 60-minute lifetime");
     }
 
+    @Test
+    void auditEventPagesAreStablePinnedAndWorkOnAnotherNode() throws Exception {
+        Bundle first = auditSearch(server, "AuditEvent?_count=2");
+        int total = first.getTotal();
+        assertTrue(total > 4, "the pushes left audit records: " + total);
+        String next = first.getLink("next").getUrl();
+        String path = next.substring(next.indexOf("/fhir") + "/fhir".length()).replaceFirst("^/", "");
+        assertEquals(1, server.count("SELECT COUNT(*) FROM fhir_search WHERE id = ? AND audit_through IS NOT NULL",
+                path.replaceAll(".*_getpages=([^&]+).*", "$1")), "the query is kept in the database, not its records");
+        for (int i = 0; i < 3; i++) {
+            assertEquals(200, get("Task/" + normal).statusCode(), "reads add audit records after the search");
+        }
+        Bundle second = auditSearch(server, path);
+        assertEquals(total, second.getTotal(), "pinned to the chain head at search time");
+        List<Long> ids = new ArrayList<>();
+        for (Bundle page : List.of(first, second)) {
+            page.getEntry().forEach(entry -> ids.add(Long.parseLong(entry.getResource().getIdElement().getIdPart())));
+        }
+        for (int i = 1; i < ids.size(); i++) {
+            assertEquals(ids.get(i - 1) + 1, ids.get(i), "oldest first, no record skipped or repeated: " + ids);
+        }
+        assertEquals(410, http.send(server.as(Role.INTEGRATION, "/fhir/" + path).build(), HttpResponse.BodyHandlers.ofString())
+                .statusCode(), "only the compliance officer who searched may page through it");
+        try (TriageServer other = secondNode()) {
+            if (other != null) {
+                Bundle elsewhere = auditSearch(other, path);
+                assertEquals(second.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList(),
+                        elsewhere.getEntry().stream().map(e -> e.getResource().getIdElement().getIdPart()).toList(),
+                        "the next link works on another node");
+            }
+        }
+    }
+
+    private Bundle auditSearch(TriageServer node, String path) throws Exception {
+        HttpResponse<String> response = http.send(node.as(Role.COMPLIANCE, "/fhir/" + path)
+                .header("Accept", "application/fhir+json").build(), HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, response.statusCode(), path + ": " + response.body());
+        return parse(response, Bundle.class);
+    }
+
     /** A second node on the same database (PostgreSQL only: the embedded H2 file belongs to one process). */
     private TriageServer secondNode() {
         Map<String, String> environment = server.databaseEnvironment();
