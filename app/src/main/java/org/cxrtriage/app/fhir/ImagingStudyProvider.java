@@ -10,6 +10,7 @@ import ca.uhn.fhir.rest.annotation.IdParam;
 import ca.uhn.fhir.rest.annotation.OptionalParam;
 import ca.uhn.fhir.rest.annotation.Read;
 import ca.uhn.fhir.rest.annotation.Search;
+import ca.uhn.fhir.rest.api.server.IBundleProvider;
 import ca.uhn.fhir.rest.param.DateRangeParam;
 import ca.uhn.fhir.rest.param.ReferenceParam;
 import ca.uhn.fhir.rest.param.TokenParam;
@@ -54,7 +55,7 @@ public final class ImagingStudyProvider implements IResourceProvider {
     }
 
     @Search
-    public List<ImagingStudy> search(@OptionalParam(name = ImagingStudy.SP_IDENTIFIER) TokenParam identifier,
+    public IBundleProvider search(@OptionalParam(name = ImagingStudy.SP_IDENTIFIER) TokenParam identifier,
                                      @OptionalParam(name = ImagingStudy.SP_PATIENT) ReferenceParam patient,
                                      @OptionalParam(name = ImagingStudy.SP_STARTED) DateRangeParam started,
                                      @OptionalParam(name = "_lastUpdated") DateRangeParam lastUpdated) {
@@ -70,7 +71,7 @@ public final class ImagingStudyProvider implements IResourceProvider {
                     studies.add(resource);
                 }
             }
-            return studies;
+            return SearchResults.matches(studies);
         } catch (SQLException e) {
             throw FhirErrors.database(e);
         }

@@ -132,8 +132,8 @@ final class ResultProviders {
         }
 
         @Search
-        public List<Device> search() {
-            return new ArrayList<>(all().values());
+        public IBundleProvider search() {
+            return SearchResults.matches(new ArrayList<>(all().values()));
         }
 
         private Map<String, Device> all() {
@@ -178,22 +178,38 @@ final class ResultProviders {
             }
         }
 
+        /**
+         * By target (a DiagnosticReport {@code r<id>} or an Observation {@code f<id>}), the one
+         * Provenance of the result it belongs to, looked up directly; without a target, every one.
+         */
         @Search
-        public List<Provenance> search(@OptionalParam(name = Provenance.SP_TARGET) ReferenceParam target) {
+        public IBundleProvider search(@OptionalParam(name = Provenance.SP_TARGET) ReferenceParam target) {
             try {
+                List<ResultRow> results = target == null ? queries.scoredResults(Optional.empty(), Optional.empty())
+                        : targetResult(target.getIdPart()).stream().toList();
                 List<Provenance> provenances = new ArrayList<>();
                 ResultEvidence evidence = new ResultEvidence(queries);
-                for (ResultRow result : queries.scoredResults(Optional.empty(), Optional.empty())) {
-                    Provenance provenance = evidence.provenance(result, queries.findings(result.id()));
-                    if (target == null || provenance.getTarget().stream()
-                            .anyMatch(t -> t.getReference().endsWith("/" + target.getIdPart()))) {
-                        provenances.add(provenance);
-                    }
+                for (ResultRow result : results) {
+                    provenances.add(evidence.provenance(result, queries.findings(result.id())));
                 }
-                return provenances;
+                return SearchResults.matches(provenances);
             } catch (SQLException e) {
                 throw FhirErrors.database(e);
             }
+        }
+
+        private Optional<ResultRow> targetResult(String id) throws SQLException {
+            if (id == null) {
+                return Optional.empty();
+            }
+            if (id.matches("r[0-9]{1,18}")) {
+                return queries.scoredResult(Long.parseLong(id.substring(1)));
+            }
+            if (id.matches("f[0-9]{1,18}")) {
+                Optional<FindingRow> finding = queries.finding(Long.parseLong(id.substring(1)));
+                return finding.isEmpty() ? Optional.empty() : queries.scoredResult(finding.get().resultId());
+            }
+            return Optional.empty();
         }
     }
 }
