@@ -108,6 +108,7 @@ class RolloutAdminPageTest {
             assertTrue(refused.contains("too little evidence"), refused);
             assertEquals(refused, admin.find("#stage-message").getText(), "the server's refusal, word for word");
             assertEquals("shadow", versionRow(admin, FLAGGING).getDomAttribute("data-state"));
+            admin.js("document.getElementById('model-rollout').scrollIntoView()");
             admin.screenshots("rollout-1-admin-models");
 
             compare(server, admin, names);
