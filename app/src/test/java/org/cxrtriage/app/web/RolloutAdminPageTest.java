@@ -115,14 +115,21 @@ class RolloutAdminPageTest {
 
             reopen(server, admin);
             versionRow(admin, FLAGGING);
-            choose(admin, FLAGGING, "canary");
-            admin.find("#stage-percent").sendKeys("10");
-            admin.find("#stage-callers").sendKeys("MODALITY1");
-            admin.find("#stage-reason").sendKeys("canary on one modality");
-            admin.find("#stage-submit").click();
-            admin.waiting().until(d -> "canary".equals(versionRow(admin, FLAGGING).getDomAttribute("data-state")));
+            canary(admin, "canary on one modality");
             assertTrue(versionRow(admin, FLAGGING).getText().contains("10 % of MODALITY1"), versionRow(admin, FLAGGING).getText());
-            assertTrue(admin.find("#model-rollbacks").getDomAttribute("hidden") != null, "no banner before a rollback");
+            assertFalse(admin.find("#rollback-submit").isEnabled(), "no rollback without a reason");
+            admin.find("#rollback-reason").sendKeys("the modality's images look different");
+            admin.find("#rollback-submit").click();
+            admin.waiting().until(d -> "shadow".equals(versionRow(admin, FLAGGING).getDomAttribute("data-state")));
+            assertTrue(admin.find("#rollback-message").getText().startsWith("Done: cxr-reference " + FLAGGING + ": canary -> shadow"),
+                    admin.find("#rollback-message").getText());
+            admin.find("#rollback-reason").sendKeys("once more");
+            admin.find("#rollback-submit").click();
+            String activeLabel = "cxr-reference " + server.query("SELECT version FROM model_version WHERE state = 'active'").get(0).get(0);
+            admin.waiting().until(d -> d.findElement(By.id("rollback-message")).getText().equals(activeLabel
+                    + " replaced no earlier version, so there is nothing to roll back to"));
+            canary(admin, "canary on one modality, second try");
+            assertTrue(admin.find("#model-rollbacks").getDomAttribute("hidden") != null, "no banner before an automatic rollback");
 
             server.context().getBean(ModelRollout.class).autoRollback("cxr-reference", FLAGGING,
                     "canary monitoring alarm: unreliable rate 0.9 above the stop rule");
@@ -244,6 +251,18 @@ class RolloutAdminPageTest {
         server.awaitCount(STUDIES, "SELECT COUNT(*) FROM triage_result WHERE model_version = ? AND status = 'SCORED'", FLAGGING);
         server.awaitCount(STUDIES, "SELECT COUNT(*) FROM worklist_item WHERE current_result_id IS NOT NULL");
         return identifiers;
+    }
+
+    /** The flagging version to canary for 10 % of the studies from MODALITY1, through the form. */
+    private static void canary(Workstation admin, String reason) {
+        choose(admin, FLAGGING, "canary");
+        admin.find("#stage-percent").clear();
+        admin.find("#stage-percent").sendKeys("10");
+        admin.find("#stage-callers").clear();
+        admin.find("#stage-callers").sendKeys("MODALITY1");
+        admin.find("#stage-reason").sendKeys(reason);
+        admin.find("#stage-submit").click();
+        admin.waiting().until(d -> "canary".equals(versionRow(admin, FLAGGING).getDomAttribute("data-state")));
     }
 
     /** The page loaded again in the same session (still signed in). */
