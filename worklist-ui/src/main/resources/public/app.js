@@ -8,6 +8,7 @@ import { onOpenAlert, newestAlert, clearAlerts, wirePreferences, showPreferences
 import { wireAudit, closeAuditView } from "./audit.js";
 import { wireAdmin, loadUsers, loadDeliveries, loadWarnings } from "./admin.js";
 import { wireLock, armLock, resetLock } from "./lock.js";
+import { wireRollout, loadRollout, forgetRollout } from "./rollout.js";
 
 const POLL_MS = 2000;
 let poller = null;
@@ -31,6 +32,7 @@ function showLogin() {
   state.arrived.clear();
   for (const id of ["worklist", "admin", "own-password", "account", "audit-view", "notice", "ai-suspended"]) $(id).hidden = true;
   $("users").tBodies[0].replaceChildren();
+  forgetRollout();
   $("login-form").reset();
   $("login-error").textContent = "";
   $("login").hidden = false;
@@ -76,6 +78,7 @@ async function start() {
           await loadDeliveries();
         }
       }
+      await loadRollout();
       return;
     }
     $("worklist").hidden = false;
@@ -88,6 +91,7 @@ async function start() {
     await refreshList();
     // The suspension banner comes with the list whose order it qualifies.
     pollSuspension();
+    loadRollout().catch(() => {});
     loadSummary();
     startPolling();
     armLock(me.idleLockSeconds);
@@ -130,6 +134,10 @@ async function pollSuspension() {
   }
 }
 setInterval(pollSuspension, 15000);
+// Administrators: automatic rollbacks appear in the banner while the page stays open.
+setInterval(() => {
+  if (state.me && may("MODEL_ADMIN") && !state.locked) loadRollout().catch(() => {});
+}, 30000);
 
 $("login-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -182,6 +190,7 @@ wireList({ open: openStudy, changed: updateOpenStudy });
 wireStudy();
 wireAudit();
 wireAdmin();
+wireRollout();
 wirePreferences();
 onOpenAlert((uid) => {
   closeAuditView();

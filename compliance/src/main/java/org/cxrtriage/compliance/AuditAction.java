@@ -79,7 +79,12 @@ public enum AuditAction {
     /** An administrator rolled a model back to its previous version; details: reason. */
     MODEL_ROLLBACK("model.rollback", EventClass.APPLICATION_ACTIVITY, null, 'U'),
     /** A canary went back to shadow by itself because its monitoring reached the stop rule. */
-    MODEL_AUTO_ROLLBACK("model.auto-rollback", EventClass.APPLICATION_ACTIVITY, null, 'U');
+    MODEL_AUTO_ROLLBACK("model.auto-rollback", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /**
+     * An administrator viewed a model version's comparison with the active version, which lists the
+     * disagreeing studies (accession number, study UID, scores; no names); resources: their Tasks.
+     */
+    MODEL_COMPARISON("model.comparison", EventClass.PATIENT_RECORD, Subtype.RESTFUL_SEARCH, 'E');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {

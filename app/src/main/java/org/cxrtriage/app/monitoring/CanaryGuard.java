@@ -70,25 +70,43 @@ public final class CanaryGuard {
 
     /** The alarm reasons of the canary's own signals, if its status is alarm. */
     Optional<String> alarm(ModelVersion canary, LoadedModel model, Instant now) throws SQLException {
+        List<MonitoredStudy> studies = studies(canary);
+        List<String> reasons = signals(studies, model, now).stream().filter(signal -> signal.status() == MonitorStatus.ALARM)
+                .map(DriftSignal::reason).toList();
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons) + " (" + studies.size()
+                + " studies scored by the canary)");
+    }
+
+    /**
+     * The drift signals of one version's own results since it entered its current state (a canary's,
+     * or a shadow's for the comparison page), against its reference profile and the site's baseline;
+     * empty while it has fewer than {@code triage.monitor.min-studies} results.
+     */
+    public List<DriftSignal> signals(ModelVersion version, LoadedModel model, Instant now) throws SQLException {
+        return signals(studies(version), model, now);
+    }
+
+    private List<MonitoredStudy> studies(ModelVersion version) throws SQLException {
         List<Long> ids = sql.query("""
                 SELECT id FROM triage_result
                  WHERE model_id = ? AND model_version = ? AND superseded_by IS NULL AND created_at >= ?
-                 ORDER BY id DESC""", row -> row.getLong(1), canary.modelId(), canary.version(),
-                canary.stateSince().atOffset(ZoneOffset.UTC));
+                 ORDER BY id DESC""", row -> row.getLong(1), version.modelId(), version.version(),
+                version.stateSince().atOffset(ZoneOffset.UTC));
         if (ids.size() < config.minStudies()) {
-            return Optional.empty();
+            return List.of();
         }
-        List<MonitoredStudy> studies = ResultRows.byIds(sql, ids.subList(0, Math.min(ids.size(), config.maxStudies())));
+        return ResultRows.byIds(sql, ids.subList(0, Math.min(ids.size(), config.maxStudies())));
+    }
+
+    private List<DriftSignal> signals(List<MonitoredStudy> studies, LoadedModel model, Instant now) throws SQLException {
+        if (studies.isEmpty()) {
+            return List.of();
+        }
         ModelManifest manifest = model.manifest();
         DriftEvaluator.Model judged = new DriftEvaluator.Model(manifest.id(), manifest.version(),
                 manifest.findings().stream().map(ModelManifest.Finding::key).toList());
         Instant from = studies.stream().map(MonitoredStudy::createdAt).min(Comparator.naturalOrder()).orElse(now);
         Baseline baseline = window.baseline(from.minus(config.baseline()), from, now);
-        List<DriftSignal> signals = DriftEvaluator.evaluate(studies, baseline, judged, model.referenceProfile(),
-                Thresholds.of(config)).signals();
-        List<String> reasons = signals.stream().filter(signal -> signal.status() == MonitorStatus.ALARM)
-                .map(DriftSignal::reason).toList();
-        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons) + " (" + studies.size()
-                + " studies scored by the canary)");
+        return DriftEvaluator.evaluate(studies, baseline, judged, model.referenceProfile(), Thresholds.of(config)).signals();
     }
 }

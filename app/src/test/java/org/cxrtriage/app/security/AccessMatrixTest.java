@@ -85,6 +85,8 @@ class AccessMatrixTest {
         long finding = server.count("SELECT MIN(id) FROM finding_result");
         String sop = (String) server.query("SELECT sop_instance_uid FROM instance").get(0).get(0);
         long result = server.count("SELECT MIN(id) FROM triage_result WHERE shadow = FALSE");
+        String activeVersion = (String) server.query("SELECT version FROM model_version WHERE state = 'active'").get(0).get(0);
+        String comparison = "/api/admin/models/cxr-reference/" + activeVersion + "/comparison";
         String feedback = "{\"resourceType\":\"Parameters\",\"parameter\":[{\"name\":\"agree\",\"valueBoolean\":true}]}";
         List<Call> calls = List.of(
                 // web page and service endpoints       anon radiol compl admin integr
@@ -130,6 +132,11 @@ class AccessMatrixTest {
                 new Call("GET", "/api/admin/deliveries", null, U, F, F, O, F),
                 new Call("POST", "/api/admin/deliveries/retry", "", U, F, F, O, F),
                 new Call("POST", "/api/admin/deliveries/retry", "{\"ids\":[1]}", U, F, F, O, F),
+                // model rollout: the comparison lists disagreeing studies (accession numbers), administrators only
+                new Call("GET", "/comparison.html", null,    O, O, O, O, O),
+                new Call("GET", "/api/admin/models", null,   U, F, F, O, F),
+                new Call("GET", comparison, null,            U, F, F, O, F),
+                new Call("GET", "/api/admin/models/cxr-reference/no-such-version/comparison", null, U, F, F, O, F),
                 // FHIR
                 new Call("GET", "/fhir/metadata", null,      O, O, O, O, O),
                 new Call("GET", "/fhir/Task", null,          U, O, O, F, O),
