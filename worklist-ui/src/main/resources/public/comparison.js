@@ -12,8 +12,12 @@ const $ = (id) => document.getElementById(id);
 async function api(path) {
   const response = await fetch("/api" + path, { credentials: "same-origin", headers: { "X-Requested-With": "cxr-triage" } });
   if (response.status === 401 || response.status === 403) {
+    const why = response.status === 403 ? ((await response.json().catch(() => ({}))).error || "") : "";
     notice(response.status === 401 ? ["Sign in on the ", link("/", "administrator's page"), " first, then come back here."]
-      : ["Only administrators compare model versions. ", link("/", "Back")]);
+      : why.startsWith("set your own password")
+        ? ["The comparison lists studies, so it needs a password of your own: set it on the ", link("/", "administrator's page"),
+          " (your password was set for you), then come back here."]
+        : ["Only administrators compare model versions. ", link("/", "Back")]);
     throw new Error("not allowed");
   }
   return response;

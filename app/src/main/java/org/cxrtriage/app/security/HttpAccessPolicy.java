@@ -58,6 +58,10 @@ public final class HttpAccessPolicy {
                 || path.startsWith("/metrics/")) {
             return Optional.of(Permission.METRICS_READ);
         }
+        // Any spelling of a comparison path (a trailing slash, doubled slashes) needs the patient-data permission.
+        if ((path.startsWith("/api/admin/models") || path.startsWith("/admin/models")) && path.contains("comparison")) {
+            return Optional.of(Permission.MODEL_COMPARISON);
+        }
         if (path.startsWith("/admin/models") || path.startsWith("/api/admin/models")) {
             return Optional.of(Permission.MODEL_ADMIN);
         }

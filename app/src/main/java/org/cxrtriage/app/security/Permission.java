@@ -10,8 +10,13 @@ public enum Permission {
     AUDIT_READ(true),
     /** Listing, adding, disabling users and changing their passwords. */
     USER_ADMIN(false),
-    /** Reloading and inspecting models. */
+    /** Reloading and inspecting models, and their rollout. */
     MODEL_ADMIN(false),
+    /**
+     * Comparing a candidate model version with the active one: lists the studies they disagree on
+     * by accession number and study UID (never names), so it counts as patient data.
+     */
+    MODEL_COMPARISON(true),
     /** The server's configuration warnings, such as DICOM accepting any caller (no patient data). */
     SERVER_ADMIN(false),
     /** The Prometheus metrics endpoint (no patient data). */

@@ -14,7 +14,7 @@ import java.util.stream.Collectors;
 public enum Role {
     RADIOLOGIST(Permission.WORKLIST_READ, Permission.WORKLIST_WRITE),
     COMPLIANCE(Permission.WORKLIST_READ, Permission.AUDIT_READ, Permission.MONITORING_READ),
-    ADMIN(Permission.USER_ADMIN, Permission.MODEL_ADMIN, Permission.SERVER_ADMIN, Permission.METRICS_READ, Permission.MONITORING_READ,
+    ADMIN(Permission.USER_ADMIN, Permission.MODEL_ADMIN, Permission.MODEL_COMPARISON, Permission.SERVER_ADMIN, Permission.METRICS_READ, Permission.MONITORING_READ,
             Permission.MONITORING_ACKNOWLEDGE, Permission.DELIVERY_ADMIN),
     INTEGRATION(Permission.WORKLIST_READ, Permission.METRICS_READ, Permission.MONITORING_READ);
 

@@ -7,6 +7,7 @@ import org.cxrtriage.app.support.CliProcess;
 import org.cxrtriage.app.support.Database;
 import org.cxrtriage.app.support.ModelVersions;
 import org.cxrtriage.app.support.PythonPhantoms;
+import org.cxrtriage.app.support.TestUsers;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.app.triage.rollout.RolloutModels;
 import org.cxrtriage.app.triage.rollout.RolloutState;
@@ -14,6 +15,7 @@ import org.cxrtriage.testdata.Dcmtk;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import javax.sql.DataSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -67,8 +69,14 @@ class ModelComparisonTest {
             assertTrue(Dcmtk.store(server.dicomPort(), "CXRTRIAGE", "PACS", files).allSucceeded(STUDIES));
             server.awaitCount(STUDIES, "SELECT COUNT(*) FROM triage_result WHERE model_version = ? AND status = 'SCORED'", FLAGGING);
 
-            HttpResponse<String> response = http.send(server.as(Role.ADMIN, "/api/admin/models/cxr-reference/" + FLAGGING
-                    + "/comparison").build(), HttpResponse.BodyHandlers.ofString());
+            String comparisonPath = "/api/admin/models/cxr-reference/" + FLAGGING + "/comparison";
+            HttpResponse<String> generated = http.send(server.as(Role.ADMIN, comparisonPath).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(403, generated.statusCode(), "it lists studies: not on the password the server generated");
+            String owner = TestUsers.addAdministrator(server.context().getBean(DataSource.class), "admin.owner",
+                    "admin-owner-secret");
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(server.uri(comparisonPath))
+                    .header("Authorization", owner).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, response.statusCode(), response.body());
             JsonNode comparison = json.readTree(response.body());
             assertEquals(STUDIES, comparison.path("pairs").asInt());
@@ -130,13 +138,13 @@ class ModelComparisonTest {
             List<List<Object>> audited = server.query(
                     "SELECT actor, outcome, resources FROM audit_record WHERE action = 'model.comparison'");
             assertEquals(1, audited.size());
-            assertEquals(List.of("admin", "SUCCESS"), audited.get(0).subList(0, 2));
+            assertEquals(List.of("admin.owner", "SUCCESS"), audited.get(0).subList(0, 2));
             for (String uid : disagreeing) {
                 assertTrue(audited.get(0).get(2).toString().contains("Task/" + uid), audited.get(0).toString());
             }
 
-            HttpResponse<String> unknown = http.send(server.as(Role.ADMIN, "/api/admin/models/cxr-reference/9.9.9/comparison").build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> unknown = http.send(HttpRequest.newBuilder(server.uri("/api/admin/models/cxr-reference/9.9.9/comparison"))
+                    .header("Authorization", owner).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(404, unknown.statusCode(), unknown.body());
             assertTrue(json.readTree(unknown.body()).path("error").asText().contains("no installed version '9.9.9'"), unknown.body());
         }

@@ -135,8 +135,10 @@ class AccessMatrixTest {
                 // model rollout: the comparison lists disagreeing studies (accession numbers), administrators only
                 new Call("GET", "/comparison.html", null,    O, O, O, O, O),
                 new Call("GET", "/api/admin/models", null,   U, F, F, O, F),
-                new Call("GET", comparison, null,            U, F, F, O, F),
-                new Call("GET", "/api/admin/models/cxr-reference/no-such-version/comparison", null, U, F, F, O, F),
+                // (this administrator still has the password the server generated: no patient data until they set their own)
+                new Call("GET", comparison, null,            U, F, F, F, F),
+                new Call("GET", comparison + "/", null,      U, F, F, F, F),
+                new Call("GET", "/api/admin/models/cxr-reference/no-such-version/comparison", null, U, F, F, F, F),
                 // FHIR
                 new Call("GET", "/fhir/metadata", null,      O, O, O, O, O),
                 new Call("GET", "/fhir/Task", null,          U, O, O, F, O),

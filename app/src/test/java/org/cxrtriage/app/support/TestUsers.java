@@ -59,9 +59,23 @@ public final class TestUsers {
 
     /** Another radiologist, with a password of their own: a second reader in the reading room. */
     public static void addRadiologist(DataSource dataSource, String name, String password) throws Exception {
+        addWithOwnPassword(dataSource, name, Role.RADIOLOGIST, password);
+    }
+
+    /**
+     * An administrator with a password of their own, who may open what lists studies (the model
+     * comparison); the server's first {@code admin} still has the generated one and may not.
+     * Returns the Basic authorization header.
+     */
+    public static String addAdministrator(DataSource dataSource, String name, String password) throws Exception {
+        addWithOwnPassword(dataSource, name, Role.ADMIN, password);
+        return "Basic " + Base64.getEncoder().encodeToString((name + ":" + password).getBytes(StandardCharsets.UTF_8));
+    }
+
+    private static void addWithOwnPassword(DataSource dataSource, String name, Role role, String password) throws Exception {
         UserStore users = UserStore.on(dataSource);
         char[] temporary = ("temporary-" + name).toCharArray();
-        users.add(name, Role.RADIOLOGIST, temporary, UserStore.Actor.system());
+        users.add(name, role, temporary, UserStore.Actor.system());
         users.changeOwnPassword(name, temporary, password.toCharArray(), "test set-up");
     }
 }

@@ -19,6 +19,7 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.support.ui.Select;
 
+import javax.sql.DataSource;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -53,6 +54,10 @@ class RolloutAdminPageTest {
 
     private final HttpClient http = HttpClient.newHttpClient();
 
+    /** An administrator who set their own password, as the comparison requires. */
+    private static final String OWNER = "admin.owner";
+    private static final String OWNER_PASSWORD = "admin-owner-secret";
+
     @Test
     void anAdministratorStagesAVersionComparesItAndSeesItsAutomaticRollback() throws Exception {
         try (TriageServer server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of("triage.rollout.poll", "500ms",
@@ -61,7 +66,9 @@ class RolloutAdminPageTest {
             CliProcess install = cli(server, "model", "install",
                     ModelVersions.reference(dir.resolve("v-flag"), FLAGGING, true).toString());
             assertEquals(0, install.exitCode(), install.output());
-            admin.signIn(TestUsers.name(Role.ADMIN), TestUsers.password(Role.ADMIN, server.dataDir()));
+            // The comparison lists studies: it needs an administrator with a password of their own.
+            TestUsers.addAdministrator(server.context().getBean(DataSource.class), OWNER, OWNER_PASSWORD);
+            admin.signIn(OWNER, OWNER_PASSWORD);
             WebElement flagging = versionRow(admin, FLAGGING);
             String sha = (String) server.query("SELECT sha256 FROM model_version WHERE version = ?", FLAGGING).get(0).get(0);
             assertTrue(flagging.getText().contains("available") && flagging.getText().contains("not calibrated at this site")
@@ -77,7 +84,7 @@ class RolloutAdminPageTest {
             admin.waiting().until(d -> "shadow".equals(versionRow(admin, FLAGGING).getDomAttribute("data-state")));
             assertTrue(admin.find("#stage-message").getText().startsWith("Done: cxr-reference " + FLAGGING + ": available -> shadow"),
                     admin.find("#stage-message").getText());
-            assertEquals(List.of(List.of("admin", "vendor update 2.1, shadow trial")), server.query(
+            assertEquals(List.of(List.of(OWNER, "vendor update 2.1, shadow trial")), server.query(
                     "SELECT actor, reason FROM model_version_event WHERE version = ? AND action = 'model.stage'", FLAGGING));
             awaitRunning(server, FLAGGING, RolloutState.SHADOW);
 
@@ -148,7 +155,7 @@ class RolloutAdminPageTest {
             Thread.sleep(500);
             assertFalse(admin.find("#model-rollbacks").isDisplayed(), "dismissed for this session");
             admin.find("#sign-out").click();
-            admin.signIn(TestUsers.name(Role.ADMIN), TestUsers.password(Role.ADMIN, server.dataDir()));
+            admin.signIn(OWNER, OWNER_PASSWORD);
             admin.waiting().until(d -> d.findElement(By.id("model-rollbacks")).isDisplayed());
 
             admin.find("#sign-out").click();
@@ -220,7 +227,11 @@ class RolloutAdminPageTest {
         assertFalse(admin.all("#signals tbody tr").isEmpty(), admin.find("#signals-note").getText());
 
         String page = admin.browser().getPageSource();
-        String json = http.send(server.as(Role.ADMIN, "/api/admin/models/cxr-reference/" + FLAGGING + "/comparison").build(),
+        String comparison = "/api/admin/models/cxr-reference/" + FLAGGING + "/comparison";
+        assertEquals(403, http.send(server.as(Role.ADMIN, comparison).build(), HttpResponse.BodyHandlers.ofString()).statusCode(),
+                "not for an administrator on the password the server generated");
+        String json = http.send(java.net.http.HttpRequest.newBuilder(server.uri(comparison)).header("Authorization",
+                "Basic " + java.util.Base64.getEncoder().encodeToString((OWNER + ":" + OWNER_PASSWORD).getBytes())).build(),
                 HttpResponse.BodyHandlers.ofString()).body();
         for (String identifier : names) {
             assertFalse(page.contains(identifier), identifier + " on the comparison page");
@@ -232,7 +243,7 @@ class RolloutAdminPageTest {
         List<List<Object>> audited = server.query(
                 "SELECT actor, outcome FROM audit_record WHERE action = 'model.comparison' ORDER BY sequence");
         assertEquals(2, audited.size(), "the page's read and the JSON read are both audited");
-        assertEquals("admin", audited.get(0).get(0));
+        assertEquals(OWNER, audited.get(0).get(0));
     }
 
     /** Pushes the studies from PACS with known patient names, IDs and accession numbers; returns the names and IDs. */
