@@ -57,12 +57,18 @@ async function start() {
     $("login").hidden = true;
     $("account").hidden = false;
     showPreferences();
+    $("own-password-why").textContent = me.role === "ADMIN"
+      ? "Your password was generated or set by someone else. Choose one only you know to compare model versions"
+        + " (the comparison lists studies); everything else works without it."
+      : "Your password was set by an administrator. Choose one only you know before you can see patient data.";
     if (me.mustChangePassword && (me.role === "RADIOLOGIST" || me.role === "COMPLIANCE" || me.role === "INTEGRATION")) {
       $("own-password").hidden = false;
       $("own-current").focus();
       return;
     }
-    $("own-password").hidden = true;
+    // An administrator on a generated or reset password may run the system, and is offered (not forced)
+    // a password of their own, which the one view listing studies (the model comparison) needs.
+    $("own-password").hidden = !(me.mustChangePassword && me.role === "ADMIN");
     $("alerts-menu").hidden = !may("WORKLIST_READ");
     $("monitoring-nav").hidden = !may("MONITORING_READ");
     if (!may("WORKLIST_READ")) {
@@ -95,8 +101,31 @@ async function start() {
     loadSummary();
     startPolling();
     armLock(me.idleLockSeconds);
+    await openLinkedStudy();
   } catch (e) {
     if (!(e instanceof SignedOut)) throw e;
+  }
+}
+
+/**
+ * A link to one study (a critical-finding notification's "Worklist:" link, the model comparison)
+ * is this page with {@code ?study=<Study Instance UID>}: open it once signed in, whatever the
+ * filters show, and take the parameter off the address so a reload does not open it again.
+ */
+async function openLinkedStudy() {
+  const params = new URLSearchParams(location.search);
+  const uid = params.get("study");
+  if (uid === null) return;
+  params.delete("study");
+  history.replaceState(null, "", location.pathname + (params.toString() ? `?${params}` : "") + location.hash);
+  if (!/^[0-9]+(\.[0-9]+)*$/.test(uid) || uid.length > 64) {
+    showNotice("The link names no study (a Study Instance UID is digits and dots).");
+    return;
+  }
+  await openStudy(uid);
+  if (state.open === uid && !state.detail) {
+    closeStudy();
+    showNotice(`The linked study ${uid} is not on this worklist.`);
   }
 }
 

@@ -411,6 +411,35 @@ class ReadingRoomPageTest {
         radiologist.screenshots("02-keyboard-new-studies-shown");
     }
 
+    @Test
+    @Order(8)
+    void aLinkToOneStudyOpensItAfterSignInAndAnUnknownOneSaysSo() throws Exception {
+        String smith = uids.get("smith");
+        try (Workstation linked = Workstation.open(dir.resolve("chromium-link"), server)) {
+            // what a critical-finding notification's "Worklist:" link looks like (StudyLinks.worklist)
+            signInAt(linked, "/?study=" + smith);
+            linked.waiting().until(d -> d.findElement(By.id("study-title")).getText().startsWith("SMITH, John"));
+            assertFalse(linked.browser().getCurrentUrl().contains("study="), "a reload does not open it again");
+
+            signInAt(linked, "/?study=1.2.3.999999");
+            linked.waiting().until(d -> d.findElement(By.id("notice")).getText().contains("not on this worklist"));
+            assertFalse(linked.find("#study").isDisplayed(), "no empty study view");
+        }
+    }
+
+    /** Signs dr.second in on a page address other than "/", as following a link does. */
+    private void signInAt(Workstation station, String path) {
+        station.browser().get(server.uri(path).toString());
+        station.js("return fetch('/api/logout', {method: 'POST', headers: {'X-Requested-With': 'cxr-triage'}})");
+        station.browser().get(server.uri(path).toString());
+        station.waiting().until(d -> d.findElement(By.id("login")).isDisplayed());
+        station.find("#login-user").clear();
+        station.find("#login-user").sendKeys("dr.second");
+        station.find("#login-password").sendKeys("second-reader-pw");
+        station.find("#login-form button").click();
+        station.waiting().until(d -> !d.findElement(By.id("login")).isDisplayed());
+    }
+
     private List<String> prefixed(int width, String view) {
         return radiologist.accessibilityProblems().stream().map(p -> view + " at " + width + ": " + p).toList();
     }

@@ -66,9 +66,17 @@ class RolloutAdminPageTest {
             CliProcess install = cli(server, "model", "install",
                     ModelVersions.reference(dir.resolve("v-flag"), FLAGGING, true).toString());
             assertEquals(0, install.exitCode(), install.output());
-            // The comparison lists studies: it needs an administrator with a password of their own.
+            // The comparison lists studies: it needs an administrator with a password of their own. The first
+            // administrator, on the generated password, is offered one and can run everything else meanwhile.
+            admin.signIn(TestUsers.name(Role.ADMIN), TestUsers.password(Role.ADMIN, server.dataDir()));
+            admin.waiting().until(d -> d.findElement(By.id("own-password")).isDisplayed());
+            assertTrue(admin.find("#own-password").getText().contains("to compare model versions"),
+                    admin.find("#own-password").getText());
+            versionRow(admin, FLAGGING);
+            admin.find("#sign-out").click();
             TestUsers.addAdministrator(server.context().getBean(DataSource.class), OWNER, OWNER_PASSWORD);
             admin.signIn(OWNER, OWNER_PASSWORD);
+            assertFalse(admin.find("#own-password").isDisplayed(), "an administrator with their own password is not asked");
             WebElement flagging = versionRow(admin, FLAGGING);
             String sha = (String) server.query("SELECT sha256 FROM model_version WHERE version = ?", FLAGGING).get(0).get(0);
             assertTrue(flagging.getText().contains("available") && flagging.getText().contains("not calibrated at this site")
