@@ -32,6 +32,9 @@ public final class ModelRollout {
             model_id, version, sha256, directory, calibration_versions, site_calibration, state, canary_percent,
             canary_callers, replaced_version, state_since, installed_at, installed_by""";
 
+    /** A DICOM AE title as peers send it: up to 16 characters of the default repertoire, no backslash. */
+    private static final java.util.regex.Pattern AE_TITLE = java.util.regex.Pattern.compile("[\\x20-\\x5B\\x5D-\\x7E]{1,16}");
+
     private final Sql sql;
     private final AuditLog audit;
     private final Path dataDir;
@@ -142,6 +145,12 @@ public final class ModelRollout {
         }
         if (target != RolloutState.CANARY && (percent.isPresent() || !callers.isEmpty())) {
             throw new RolloutException("--percent and --callers apply to canary only");
+        }
+        for (String caller : callers) {
+            if (!AE_TITLE.matcher(caller).matches()) {
+                throw new RolloutException("--callers: '" + bound(caller.replaceAll("\\p{Cntrl}", "?"), 40) + "' is not a calling AE"
+                        + " title (1 to 16 printable characters, no backslash); separate several with commas");
+            }
         }
         try {
             return sql.inTransaction(connection -> {

@@ -52,6 +52,10 @@ class CanaryAutoRollbackTest {
             assertTrue(early.body().contains("too little evidence"), early.body());
             assertEquals(403, post(server, Role.RADIOLOGIST, "/api/admin/models/cxr-reference/" + REJECTING + "/stage",
                     "{\"state\":\"canary\",\"reason\":\"not mine to do\"}").statusCode());
+            HttpResponse<String> badCaller = post(server, Role.ADMIN, "/api/admin/models/cxr-reference/" + REJECTING + "/stage",
+                    "{\"state\":\"canary\",\"callers\":\"MODALITY1,THIS-IS-NOT-AN-AE-TITLE\",\"reason\":\"typo\"}");
+            assertEquals(422, badCaller.statusCode(), badCaller.body());
+            assertTrue(badCaller.body().contains("'THIS-IS-NOT-AN-AE-TITLE' is not a calling AE title"), badCaller.body());
             HttpResponse<String> canary = post(server, Role.ADMIN, "/api/admin/models/cxr-reference/" + REJECTING + "/stage",
                     "{\"state\":\"canary\",\"percent\":100,\"reason\":\"vendor 2.3 canary\"}");
             assertEquals(200, canary.statusCode(), canary.body());
