@@ -21,7 +21,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -82,7 +81,7 @@ class ModelComparisonTest {
             assertEquals(STUDIES, comparison.path("pairs").asInt());
             assertEquals(STUDIES, comparison.path("pairsAvailable").asInt());
 
-            Map<String, long[]> expected = expectedCounts(server);
+            Map<String, long[]> expected = ModelVersions.agreementCounts(server, FLAGGING);
             assertEquals(expected.keySet(), keys(comparison.path("findings")));
             boolean sawNoAgreement = false;
             for (JsonNode finding : comparison.path("findings")) {
@@ -148,23 +147,6 @@ class ModelComparisonTest {
             assertEquals(404, unknown.statusCode(), unknown.body());
             assertTrue(json.readTree(unknown.body()).path("error").asText().contains("no installed version '9.9.9'"), unknown.body());
         }
-    }
-
-    /** Per finding: both positive, candidate only, active only, both negative, straight from the result tables. */
-    private static Map<String, long[]> expectedCounts(TriageServer server) throws Exception {
-        Map<String, long[]> expected = new HashMap<>();
-        for (List<Object> row : server.query("""
-                SELECT fc.finding_key, fc.positive, fa.positive, COUNT(*)
-                  FROM triage_result c
-                  JOIN triage_result a ON a.job_id = c.job_id AND a.rollout_role = 'active' AND a.status = 'SCORED'
-                  JOIN finding_result fc ON fc.result_id = c.id
-                  JOIN finding_result fa ON fa.result_id = a.id AND fa.finding_key = fc.finding_key
-                 WHERE c.model_version = ? AND c.status = 'SCORED' AND a.model_version <> c.model_version
-                 GROUP BY fc.finding_key, fc.positive, fa.positive""", FLAGGING)) {
-            int cell = (Boolean) row.get(1) ? ((Boolean) row.get(2) ? 0 : 1) : ((Boolean) row.get(2) ? 2 : 3);
-            expected.computeIfAbsent((String) row.get(0), key -> new long[4])[cell] = ((Number) row.get(3)).longValue();
-        }
-        return expected;
     }
 
     private static Set<String> keys(JsonNode findings) {

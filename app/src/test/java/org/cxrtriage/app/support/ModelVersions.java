@@ -55,4 +55,25 @@ public final class ModelVersions {
         JSON.writeValue(target.resolve("manifest.json").toFile(), manifest);
         return target;
     }
+
+    /**
+     * Per finding, how a candidate version and the active one judged the same studies, straight
+     * from the result tables (independently of the comparison's own code): {both positive,
+     * candidate only, active only, both negative}.
+     */
+    public static java.util.Map<String, long[]> agreementCounts(TriageServer server, String candidateVersion) throws Exception {
+        java.util.Map<String, long[]> counts = new java.util.HashMap<>();
+        for (java.util.List<Object> row : server.query("""
+                SELECT fc.finding_key, fc.positive, fa.positive, COUNT(*)
+                  FROM triage_result c
+                  JOIN triage_result a ON a.job_id = c.job_id AND a.rollout_role = 'active' AND a.status = 'SCORED'
+                  JOIN finding_result fc ON fc.result_id = c.id
+                  JOIN finding_result fa ON fa.result_id = a.id AND fa.finding_key = fc.finding_key
+                 WHERE c.model_version = ? AND c.status = 'SCORED' AND a.model_version <> c.model_version
+                 GROUP BY fc.finding_key, fc.positive, fa.positive""", candidateVersion)) {
+            int cell = (Boolean) row.get(1) ? ((Boolean) row.get(2) ? 0 : 1) : ((Boolean) row.get(2) ? 2 : 3);
+            counts.computeIfAbsent((String) row.get(0), key -> new long[4])[cell] = ((Number) row.get(3)).longValue();
+        }
+        return counts;
+    }
 }

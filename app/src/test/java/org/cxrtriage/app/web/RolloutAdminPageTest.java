@@ -25,7 +25,6 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -182,18 +181,7 @@ class RolloutAdminPageTest {
     private void compare(TriageServer server, Workstation admin, List<String> names) throws Exception {
         versionRow(admin, FLAGGING).findElement(By.linkText("Compare with active")).click();
         admin.waiting().until(d -> d.findElement(By.id("comparison")).isDisplayed());
-        Map<String, long[]> expected = new HashMap<>();
-        for (List<Object> row : server.query("""
-                SELECT fc.finding_key, fc.positive, fa.positive, COUNT(*)
-                  FROM triage_result c
-                  JOIN triage_result a ON a.job_id = c.job_id AND a.rollout_role = 'active' AND a.status = 'SCORED'
-                  JOIN finding_result fc ON fc.result_id = c.id
-                  JOIN finding_result fa ON fa.result_id = a.id AND fa.finding_key = fc.finding_key
-                 WHERE c.model_version = ? AND c.status = 'SCORED' AND a.model_version <> c.model_version
-                 GROUP BY fc.finding_key, fc.positive, fa.positive""", FLAGGING)) {
-            int cell = (Boolean) row.get(1) ? ((Boolean) row.get(2) ? 0 : 1) : ((Boolean) row.get(2) ? 2 : 3);
-            expected.computeIfAbsent((String) row.get(0), key -> new long[4])[cell] = ((Number) row.get(3)).longValue();
-        }
+        Map<String, long[]> expected = ModelVersions.agreementCounts(server, FLAGGING);
         assertFalse(expected.isEmpty());
         long disagreeingCells = 0;
         for (Map.Entry<String, long[]> finding : expected.entrySet()) {
