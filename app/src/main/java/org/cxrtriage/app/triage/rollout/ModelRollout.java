@@ -104,7 +104,7 @@ public final class ModelRollout {
         String relative = dataDir.relativize(installed.path().toAbsolutePath().normalize()).toString();
         String calibrations = String.join(", ", installed.manifest().findings().stream()
                 .map(finding -> finding.calibration().version()).distinct().toList());
-        Optional<String> site = SiteCalibration.assess(installed, rules.sensitivityMargin()).map(SiteCalibration.Assessment::summary);
+        Optional<String> site = SiteCalibration.assess(installed, rules).map(SiteCalibration.Assessment::summary);
         String id = installed.manifest().id();
         String version = installed.manifest().version();
         return sql.inTransaction(connection -> {
@@ -230,7 +230,7 @@ public final class ModelRollout {
             throw new RolloutException(candidate.label() + " cannot be activated: " + e.getMessage());
         }
         ActivationEvidence.Result evidence = ActivationEvidence.of(connection, candidate,
-                SiteCalibration.assess(directory, rules.sensitivityMargin()), rules);
+                SiteCalibration.assess(directory, rules), rules);
         if (!evidence.sufficient() && !force) {
             throw new RolloutException(candidate.label() + " has too little evidence to become active: " + evidence.summary()
                     + ". Run it in shadow or canary until enough studies are scored, or calibrate this version at this site"

@@ -15,8 +15,9 @@ final class RolloutFactory {
     ModelRollout modelRollout(Sql sql, AuditTrail audit, StorageConfig storage,
                               @Value("${triage.rollout.min-shadow-studies:200}") int minShadowStudies,
                               @Value("${triage.rollout.min-agreement:0.90}") double minAgreement,
-                              @Value("${triage.rollout.sensitivity-margin:0.02}") double sensitivityMargin) {
+                              @Value("${triage.rollout.sensitivity-margin:0.02}") double sensitivityMargin,
+                              @Value("${triage.rollout.min-sensitivity:0.95}") double minSensitivity) {
         return new ModelRollout(sql, audit.log(), storage.dataDir(),
-                new RolloutRules(minShadowStudies, minAgreement, sensitivityMargin));
+                new RolloutRules(minShadowStudies, minAgreement, sensitivityMargin, minSensitivity));
     }
 }
