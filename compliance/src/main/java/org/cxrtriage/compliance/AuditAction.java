@@ -79,7 +79,11 @@ public enum AuditAction {
     /** An administrator rolled a model back to its previous version; details: reason. */
     MODEL_ROLLBACK("model.rollback", EventClass.APPLICATION_ACTIVITY, null, 'U'),
     /** A canary went back to shadow by itself because its monitoring reached the stop rule. */
-    MODEL_AUTO_ROLLBACK("model.auto-rollback", EventClass.APPLICATION_ACTIVITY, null, 'U');
+    MODEL_AUTO_ROLLBACK("model.auto-rollback", EventClass.APPLICATION_ACTIVITY, null, 'U'),
+    /** An operations notice (no patient data, e.g. an automatic rollback) reached a webhook or mailbox. */
+    NOTICE_SENT("notice.sent", EventClass.EXPORT, null, 'R'),
+    /** An attempt to send an operations notice failed (retried later, or given up). */
+    NOTICE_FAILED("notice.failed", EventClass.EXPORT, null, 'R');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {

@@ -36,12 +36,19 @@ public final class ModelRollout {
     private final AuditLog audit;
     private final Path dataDir;
     private final RolloutRules rules;
+    private final AutoRollbackNotice notice;
 
     public ModelRollout(Sql sql, AuditLog audit, Path dataDir, RolloutRules rules) {
+        this(sql, audit, dataDir, rules, AutoRollbackNotice.NONE);
+    }
+
+    /** @param notice told of every automatic rollback inside its transaction (the administrators' notification) */
+    public ModelRollout(Sql sql, AuditLog audit, Path dataDir, RolloutRules rules, AutoRollbackNotice notice) {
         this.sql = sql;
         this.audit = audit;
         this.dataDir = dataDir;
         this.rules = rules;
+        this.notice = notice;
     }
 
     public Path dataDir() {
@@ -207,8 +214,10 @@ public final class ModelRollout {
             if (current.isEmpty() || current.get().state() != RolloutState.CANARY) {
                 return Optional.empty();
             }
-            return Optional.of(move(connection, current.get(), RolloutState.SHADOW, ChangedBy.system(),
-                    AuditAction.MODEL_AUTO_ROLLBACK, reason, null, false));
+            Transition back = move(connection, current.get(), RolloutState.SHADOW, ChangedBy.system(),
+                    AuditAction.MODEL_AUTO_ROLLBACK, reason, null, false);
+            notice.rolledBack(connection, back.version(), reason, Instant.now());
+            return Optional.of(back);
         });
     }
 
