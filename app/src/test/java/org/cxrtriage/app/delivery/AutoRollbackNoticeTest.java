@@ -9,8 +9,9 @@ import org.cxrtriage.app.support.ModelVersions;
 import org.cxrtriage.app.support.PythonPhantoms;
 import org.cxrtriage.app.support.TriageServer;
 import org.cxrtriage.testdata.Dcmtk;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -47,8 +48,10 @@ class AutoRollbackNoticeTest {
     private record Request(String deliveryId, String timestamp, String signature, byte[] body, int answered) {
     }
 
-    @Test
-    void anAutomaticRollbackReachesADownWebhookLaterAndTheMailboxSignedAndWithoutPatientData() throws Exception {
+    @ParameterizedTest
+    @EnumSource(Database.class)
+    void anAutomaticRollbackReachesADownWebhookLaterAndTheMailboxSignedAndWithoutPatientData(Database database)
+            throws Exception {
         List<Request> notices = new CopyOnWriteArrayList<>();
         AtomicInteger answered = new AtomicInteger();
         HttpServer receiver = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
@@ -69,7 +72,7 @@ class AutoRollbackNoticeTest {
         String webhook = "http://127.0.0.1:" + receiver.getAddress().getPort() + "/hook";
         List<String> studyUids = new ArrayList<>();
         try (SmtpListener smtp = new SmtpListener();
-             TriageServer server = TriageServer.start(Database.H2, dir.resolve("data"), Map.of("triage.monitor.poll", "1s",
+             TriageServer server = TriageServer.start(database, dir.resolve("data"), Map.of("triage.monitor.poll", "1s",
                      "triage.rollout.poll", "500ms", "triage.notify.webhooks", webhook, "triage.notify.webhook-secret", SECRET,
                      "triage.notify.smtp", "127.0.0.1:" + smtp.port(), "triage.notify.email-from", "cxr-triage@hospital.example",
                      "triage.notify.email-to", "pacs-admins@hospital.example"))) {
@@ -106,9 +109,9 @@ class AutoRollbackNoticeTest {
             assertEquals(FLAGGING, body.path("model").path("version").asText());
             assertTrue(body.path("reason").asText().contains("disagreement CUSUM S = "), body.toString());
             assertFalse(body.path("node").asText().isBlank(), body.toString());
-            OffsetDateTime rolledBack = (OffsetDateTime) server.query("SELECT occurred_at FROM model_version_event"
-                    + " WHERE action = 'model.auto-rollback'").get(0).get(0);
-            Duration apart = Duration.between(rolledBack.toInstant(), Instant.parse(body.path("occurredAt").asText())).abs();
+            Instant rolledBack = instant(server.query("SELECT occurred_at FROM model_version_event"
+                    + " WHERE action = 'model.auto-rollback'").get(0).get(0));
+            Duration apart = Duration.between(rolledBack, Instant.parse(body.path("occurredAt").asText())).abs();
             assertTrue(apart.compareTo(Duration.ofSeconds(1)) < 0, "the time of the rollback: " + apart);
             String text = new String(delivered.body(), StandardCharsets.UTF_8);
             assertFalse(body.has("patient") || body.has("studyInstanceUid"), text);
@@ -136,11 +139,17 @@ class AutoRollbackNoticeTest {
                     .contains("next attempt at"), audited.get(0).toString());
             assertEquals(2, audited.stream().filter(row -> row.get(0).equals("notice.sent")).count(), audited.toString());
             assertTrue(audited.stream().allMatch(row -> row.get(2).toString().contains("Device/cxr-reference-")), audited.toString());
-            System.out.printf("auto-rollback notice: webhook refused once, delivered at attempt 2 (%s after the rollback)%n",
-                    Duration.between(rolledBack.toInstant(), Instant.ofEpochSecond(Long.parseLong(delivered.timestamp()))));
+            System.out.printf("auto-rollback notice (%s): webhook refused once, delivered at attempt 2 (%s after the"
+                    + " rollback)%n", database, Duration.between(rolledBack,
+                    Instant.ofEpochSecond(Long.parseLong(delivered.timestamp()))));
         } finally {
             receiver.stop(0);
         }
+    }
+
+    /** A TIMESTAMP WITH TIME ZONE as H2 (OffsetDateTime) or the PostgreSQL driver (Timestamp) returns it. */
+    private static Instant instant(Object value) {
+        return value instanceof java.sql.Timestamp timestamp ? timestamp.toInstant() : ((OffsetDateTime) value).toInstant();
     }
 
     private CliProcess cli(TriageServer server, String... args) throws Exception {
