@@ -84,7 +84,11 @@ public enum AuditAction {
      * An administrator viewed a model version's comparison with the active version, which lists the
      * disagreeing studies (accession number, study UID, scores; no names); resources: their Tasks.
      */
-    MODEL_COMPARISON("model.comparison", EventClass.PATIENT_RECORD, Subtype.RESTFUL_SEARCH, 'E');
+    MODEL_COMPARISON("model.comparison", EventClass.PATIENT_RECORD, Subtype.RESTFUL_SEARCH, 'E'),
+    /** An operations notice (no patient data, e.g. an automatic rollback) reached a webhook or mailbox. */
+    NOTICE_SENT("notice.sent", EventClass.EXPORT, null, 'R'),
+    /** An attempt to send an operations notice failed (retried later, or given up). */
+    NOTICE_FAILED("notice.failed", EventClass.EXPORT, null, 'R');
 
     /** DICOM audit event types (PS3.15 A.5) that FHIR R4's audit-event-type value set takes. */
     public enum EventClass {

@@ -12,6 +12,7 @@ import org.eclipse.angus.mail.smtp.SMTPSendFailedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.time.Instant;
 import java.util.Date;
 import java.util.Objects;
 import java.util.Properties;
@@ -71,16 +72,26 @@ public final class EmailDestination implements Destination {
             return Attempt.fail("not a notification: only scored results the AI raised for a critical finding are",
                     Attempt.since(start));
         }
+        return mail(NotificationText.subject(message), NotificationText.body(message), message.scoredAt(),
+                Notification.deliveryId(message), start);
+    }
+
+    /** Mails a notice that is not a study's result (an {@link OperationsNotice}); outcomes as for {@link #send}. */
+    Attempt sendNotice(String subject, String text, Instant at, String deliveryId) {
+        return mail(subject, text, at, deliveryId, System.nanoTime());
+    }
+
+    private Attempt mail(String subject, String text, Instant at, String deliveryId, long start) {
         try {
             MimeMessage mail = new MimeMessage(session);
             mail.setFrom(new InternetAddress(settings.from()));
             for (String recipient : settings.to()) {
                 mail.addRecipient(Message.RecipientType.TO, new InternetAddress(recipient));
             }
-            mail.setSubject(NotificationText.subject(message), "UTF-8");
-            mail.setText(NotificationText.body(message), "UTF-8");
-            mail.setSentDate(Date.from(message.scoredAt()));
-            mail.setHeader(WebhookDestination.DELIVERY_HEADER, Notification.deliveryId(message));
+            mail.setSubject(subject, "UTF-8");
+            mail.setText(text, "UTF-8");
+            mail.setSentDate(Date.from(at));
+            mail.setHeader(WebhookDestination.DELIVERY_HEADER, deliveryId);
             if (settings.username().isEmpty()) {
                 Transport.send(mail);
             } else {
@@ -94,7 +105,7 @@ public final class EmailDestination implements Destination {
             int code = replyCode(e);
             String detail = describe() + ": " + (code > 0 ? "SMTP " + code + " " : "") + SafeText.clean(
                     String.valueOf(e.getMessage()), SafeText.MEDIUM);
-            LOG.debug("notification {} for study {}: {}", Notification.deliveryId(message), message.studyInstanceUid(), detail);
+            LOG.debug("e-mail {}: {}", deliveryId, detail);
             return code >= 500 ? Attempt.fail(detail, Attempt.since(start)) : Attempt.retry(detail, Attempt.since(start));
         }
     }

@@ -95,6 +95,21 @@ public final class WebhookDestination implements Destination {
         return attempt;
     }
 
+    /** POSTs a signed body that is not a study's result (an {@link OperationsNotice}); outcomes as for {@link #send}. */
+    Attempt sendNotice(byte[] body, String deliveryId) {
+        long start = System.nanoTime();
+        long timestamp = clock.instant().getEpochSecond();
+        return post(HttpRequest.newBuilder(endpoint)
+                .timeout(timeout)
+                .header("Content-Type", "application/json")
+                .header("User-Agent", "cxr-triage")
+                .header(DELIVERY_HEADER, deliveryId)
+                .header(WebhookSignature.TIMESTAMP_HEADER, Long.toString(timestamp))
+                .header(WebhookSignature.SIGNATURE_HEADER, WebhookSignature.sign(secret, timestamp, body))
+                .POST(HttpRequest.BodyPublishers.ofByteArray(body))
+                .build(), start);
+    }
+
     private Attempt post(HttpRequest request, long start) {
         try {
             HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());

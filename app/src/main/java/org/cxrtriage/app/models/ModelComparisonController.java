@@ -103,7 +103,7 @@ public final class ModelComparisonController {
         return row;
     }
 
-    /** The version's own drift signals, when this node runs it; otherwise a note why there are none. */
+    /** The version's own signals, when this node runs it; otherwise a note why there are none. */
     private void signals(ModelVersion version, Map<String, Object> body) throws SQLException {
         Optional<RolloutModels.Running> loaded = running.running().stream()
                 .filter(r -> r.version().modelId().equals(version.modelId()) && r.version().version().equals(version.version()))
@@ -112,9 +112,10 @@ public final class ModelComparisonController {
         body.put("signals", signals);
         body.put("signalsNote", loaded.isEmpty() ? "not computed: this node does not run " + version.label() + " ("
                 + version.state().code() + ")"
-                : signals.isEmpty() ? "not computed yet: fewer than " + monitor.minStudies() + " results of this version since "
-                + version.stateSince() + " (TRIAGE_MONITOR_MIN_STUDIES)"
+                : signals.size() <= 1 ? "the disagreement CUSUM against the active version only; the drift signals need "
+                + monitor.minStudies() + " results of this version since " + version.stateSince() + " (TRIAGE_MONITOR_MIN_STUDIES)"
                 : "over the results of this version since it became " + version.state().code() + " at " + version.stateSince()
-                + ", against its reference profile and this site's baseline");
+                + ": its disagreement CUSUM against the active version, and drift against its reference profile and this site's"
+                + " baseline");
     }
 }

@@ -1,5 +1,6 @@
 package org.cxrtriage.app.monitoring;
 
+import io.micronaut.context.annotation.Value;
 import io.micronaut.scheduling.annotation.Scheduled;
 import jakarta.inject.Singleton;
 import org.cxrtriage.app.config.MonitorConfig;
@@ -17,6 +18,7 @@ import org.slf4j.LoggerFactory;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
@@ -24,7 +26,8 @@ import java.util.Optional;
 /**
  * Population monitoring of each canary on its own: the drift signals (the unreliable rate among
  * them) over every result the canary version produced since it became canary, against its own
- * reference profile and the site's baseline. When they reach alarm the canary goes back to shadow
+ * reference profile and the site's baseline, and its disagreement CUSUM against the active version
+ * ({@link CanaryDisagreement}, from the first study). When they reach alarm the canary goes back to shadow
  * by itself ({@code model.auto-rollback}, with the reasons), and administrators see it in
  * {@code GET /api/admin/models}. Every node checks; the rollback happens once (ModelRollout locks).
  */
@@ -38,13 +41,16 @@ public final class CanaryGuard {
     private final RolloutModels models;
     private final MonitorConfig config;
     private final ResultWindow window;
+    private final CanaryDisagreement disagreement;
 
-    public CanaryGuard(Sql sql, ModelRollout rollout, RolloutModels models, MonitorConfig config) {
+    public CanaryGuard(Sql sql, ModelRollout rollout, RolloutModels models, MonitorConfig config,
+                       @Value("${triage.rollout.canary-disagreement-rate:0.05}") double canaryDisagreementRate) {
         this.sql = sql;
         this.rollout = rollout;
         this.models = models;
         this.config = config;
         this.window = new ResultWindow(sql);
+        this.disagreement = new CanaryDisagreement(canaryDisagreementRate, config.cusumArl());
     }
 
     @Scheduled(fixedDelay = "${triage.monitor.poll:3s}", initialDelay = "${triage.monitor.poll:3s}")
@@ -70,38 +76,44 @@ public final class CanaryGuard {
 
     /** The alarm reasons of the canary's own signals, if its status is alarm. */
     Optional<String> alarm(ModelVersion canary, LoadedModel model, Instant now) throws SQLException {
-        List<MonitoredStudy> studies = studies(canary);
-        List<String> reasons = signals(studies, model, now).stream().filter(signal -> signal.status() == MonitorStatus.ALARM)
+        List<Long> ids = resultIds(canary);
+        List<String> reasons = signals(canary, ids, model, now).stream().filter(signal -> signal.status() == MonitorStatus.ALARM)
                 .map(DriftSignal::reason).toList();
-        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons) + " (" + studies.size()
+        return reasons.isEmpty() ? Optional.empty() : Optional.of(String.join("; ", reasons) + " (" + ids.size()
                 + " studies scored by the canary)");
     }
 
     /**
-     * The drift signals of one version's own results since it entered its current state (a canary's,
-     * or a shadow's for the comparison page), against its reference profile and the site's baseline;
-     * empty while it has fewer than {@code triage.monitor.min-studies} results.
+     * One version's own signals since it entered its current state (a canary's, or a shadow's for
+     * the comparison page): its disagreement CUSUM against the active version from the first study,
+     * and the drift signals of its results against its reference profile and the site's baseline
+     * once it has {@code triage.monitor.min-studies} of them.
      */
     public List<DriftSignal> signals(ModelVersion version, LoadedModel model, Instant now) throws SQLException {
-        return signals(studies(version), model, now);
+        return signals(version, resultIds(version), model, now);
     }
 
-    private List<MonitoredStudy> studies(ModelVersion version) throws SQLException {
-        List<Long> ids = sql.query("""
+    private List<DriftSignal> signals(ModelVersion version, List<Long> ids, LoadedModel model, Instant now)
+            throws SQLException {
+        List<DriftSignal> signals = new ArrayList<>(List.of(disagreement.signal(CanaryDisagreement.pairs(sql, version))));
+        if (ids.size() >= config.minStudies()) {
+            signals.addAll(drift(ids, model, now));
+        }
+        return signals;
+    }
+
+    /** The version's current results since it entered its state, newest first. */
+    private List<Long> resultIds(ModelVersion version) throws SQLException {
+        return sql.query("""
                 SELECT id FROM triage_result
                  WHERE model_id = ? AND model_version = ? AND superseded_by IS NULL AND created_at >= ?
                  ORDER BY id DESC""", row -> row.getLong(1), version.modelId(), version.version(),
                 version.stateSince().atOffset(ZoneOffset.UTC));
-        if (ids.size() < config.minStudies()) {
-            return List.of();
-        }
-        return ResultRows.byIds(sql, ids.subList(0, Math.min(ids.size(), config.maxStudies())));
     }
 
-    private List<DriftSignal> signals(List<MonitoredStudy> studies, LoadedModel model, Instant now) throws SQLException {
-        if (studies.isEmpty()) {
-            return List.of();
-        }
+    /** The drift signals of the newest results (at most TRIAGE_MONITOR_MAX_STUDIES). */
+    private List<DriftSignal> drift(List<Long> ids, LoadedModel model, Instant now) throws SQLException {
+        List<MonitoredStudy> studies = ResultRows.byIds(sql, ids.subList(0, Math.min(ids.size(), config.maxStudies())));
         ModelManifest manifest = model.manifest();
         DriftEvaluator.Model judged = new DriftEvaluator.Model(manifest.id(), manifest.version(),
                 manifest.findings().stream().map(ModelManifest.Finding::key).toList());

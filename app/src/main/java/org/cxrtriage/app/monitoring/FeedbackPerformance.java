@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * How the model does by its radiologists' word, a pure function of their latest feedback per finding:
@@ -20,10 +19,6 @@ import java.util.concurrent.ConcurrentHashMap;
 public final class FeedbackPerformance {
 
     static final String CUSUM = "feedback.disagreementCusum";
-    /** Simulated paths and seed of the CUSUM's threshold design: the same h on every node and run. */
-    private static final int DESIGN_RUNS = 2500;
-    private static final long DESIGN_SEED = 20261201L;
-    private static final Map<List<Double>, BernoulliCusumDesign.Threshold> DESIGNS = new ConcurrentHashMap<>();
 
     /** One finding's performance; PPV over reviewed positives, the missed rate over reviewed negatives. */
     public record FindingPerformance(String finding, Proportion agreement, Proportion positivePredictiveValue,
@@ -72,8 +67,7 @@ public final class FeedbackPerformance {
     /** The chart over all feedback in order; it warns while S is at or above h. */
     static DriftSignal cusum(List<FeedbackRow> rows, double p0, double arl) {
         double p1 = Math.min(0.95, 2 * p0);
-        BernoulliCusumDesign.Threshold design = DESIGNS.computeIfAbsent(List.of(p0, p1, arl),
-                key -> BernoulliCusumDesign.forInControlArl(p0, p1, arl, DESIGN_RUNS, DESIGN_SEED));
+        BernoulliCusumDesign.Threshold design = CusumDesigns.threshold(p0, p1, arl);
         BernoulliCusum chart = new BernoulliCusum(p0, p1, design.threshold());
         long disagreements = 0;
         for (FeedbackRow row : rows) {

@@ -6,6 +6,7 @@ import com.tngtech.archunit.core.domain.JavaClasses;
 import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.cxrtriage.app.delivery.DeliveryOutbox;
+import org.cxrtriage.app.delivery.OperationsNotice;
 import org.cxrtriage.app.delivery.OutboxMessage;
 import org.junit.jupiter.api.Test;
 
@@ -94,7 +95,8 @@ class ModuleBoundariesTest {
     void triageReachesDeliveryOnlyThroughTheOutbox() {
         noClasses().that().resideInAPackage("org.cxrtriage.app.triage..")
                 .should().dependOnClassesThat(JavaClass.Predicates.resideInAPackage("org.cxrtriage.app.delivery..")
-                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(DeliveryOutbox.class, OutboxMessage.class))))
+                        .and(DescribedPredicate.not(JavaClass.Predicates.belongToAnyOf(DeliveryOutbox.class, OutboxMessage.class,
+                                OperationsNotice.class))))
                 .because("triage hands a stored result to the outbox and knows nothing of destinations or senders")
                 .check(CLASSES);
     }

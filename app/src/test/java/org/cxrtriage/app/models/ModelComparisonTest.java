@@ -131,8 +131,11 @@ class ModelComparisonTest {
                     }
                 }
             }
-            assertEquals(0, comparison.path("signals").size());
-            assertTrue(comparison.path("signalsNote").asText().contains("fewer than 5 results"), comparison.path("signalsNote").asText());
+            assertEquals(1, comparison.path("signals").size(), "only the disagreement CUSUM before 5 results");
+            assertEquals("canary.disagreementCusum", comparison.path("signals").get(0).path("name").asText(),
+                    comparison.path("signals").toString());
+            assertTrue(comparison.path("signalsNote").asText().contains("drift signals need 5 results"),
+                    comparison.path("signalsNote").asText());
 
             List<List<Object>> audited = server.query(
                     "SELECT actor, outcome, resources FROM audit_record WHERE action = 'model.comparison'");

@@ -39,12 +39,19 @@ public final class ModelRollout {
     private final AuditLog audit;
     private final Path dataDir;
     private final RolloutRules rules;
+    private final AutoRollbackNotice notice;
 
     public ModelRollout(Sql sql, AuditLog audit, Path dataDir, RolloutRules rules) {
+        this(sql, audit, dataDir, rules, AutoRollbackNotice.NONE);
+    }
+
+    /** @param notice told of every automatic rollback inside its transaction (the administrators' notification) */
+    public ModelRollout(Sql sql, AuditLog audit, Path dataDir, RolloutRules rules, AutoRollbackNotice notice) {
         this.sql = sql;
         this.audit = audit;
         this.dataDir = dataDir;
         this.rules = rules;
+        this.notice = notice;
     }
 
     public Path dataDir() {
@@ -107,7 +114,7 @@ public final class ModelRollout {
         String relative = dataDir.relativize(installed.path().toAbsolutePath().normalize()).toString();
         String calibrations = String.join(", ", installed.manifest().findings().stream()
                 .map(finding -> finding.calibration().version()).distinct().toList());
-        Optional<String> site = SiteCalibration.assess(installed, rules.sensitivityMargin()).map(SiteCalibration.Assessment::summary);
+        Optional<String> site = SiteCalibration.assess(installed, rules).map(SiteCalibration.Assessment::summary);
         String id = installed.manifest().id();
         String version = installed.manifest().version();
         return sql.inTransaction(connection -> {
@@ -216,8 +223,10 @@ public final class ModelRollout {
             if (current.isEmpty() || current.get().state() != RolloutState.CANARY) {
                 return Optional.empty();
             }
-            return Optional.of(move(connection, current.get(), RolloutState.SHADOW, ChangedBy.system(),
-                    AuditAction.MODEL_AUTO_ROLLBACK, reason, null, false));
+            Transition back = move(connection, current.get(), RolloutState.SHADOW, ChangedBy.system(),
+                    AuditAction.MODEL_AUTO_ROLLBACK, reason, null, false);
+            notice.rolledBack(connection, back.version(), reason, Instant.now());
+            return Optional.of(back);
         });
     }
 
@@ -239,7 +248,7 @@ public final class ModelRollout {
             throw new RolloutException(candidate.label() + " cannot be activated: " + e.getMessage());
         }
         ActivationEvidence.Result evidence = ActivationEvidence.of(connection, candidate,
-                SiteCalibration.assess(directory, rules.sensitivityMargin()), rules);
+                SiteCalibration.assess(directory, rules), rules);
         if (!evidence.sufficient() && !force) {
             throw new RolloutException(candidate.label() + " has too little evidence to become active: " + evidence.summary()
                     + ". Run it in shadow or canary until enough studies are scored, or calibrate this version at this site"

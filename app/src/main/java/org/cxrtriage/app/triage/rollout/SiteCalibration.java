@@ -17,14 +17,17 @@ import java.util.Optional;
  */
 public final class SiteCalibration {
 
-    /** @param meets every critical finding reaches its target sensitivity within the margin */
+    /**
+     * @param meets every critical finding's sensitivity at its operating point is at least
+     *              max(its target, TRIAGE_ROLLOUT_MIN_SENSITIVITY) minus TRIAGE_ROLLOUT_SENSITIVITY_MARGIN
+     */
     public record Assessment(String summary, boolean meets) {
     }
 
     private SiteCalibration() {
     }
 
-    public static Optional<Assessment> assess(ModelDirectory directory, double sensitivityMargin) {
+    public static Optional<Assessment> assess(ModelDirectory directory, RolloutRules rules) {
         String version = directory.manifest().version();
         int at = version.lastIndexOf("+cal.");
         if (at < 0 || !Files.isDirectory(directory.path().resolve("calibration-" + version.substring(at + 5)))) {
@@ -37,10 +40,13 @@ public final class SiteCalibration {
                 continue;
             }
             ModelManifest.OperatingPoint point = finding.operatingPoint().get();
-            boolean ok = point.sensitivity() >= point.targetSensitivity() - sensitivityMargin;
+            double required = Math.max(point.targetSensitivity(), rules.minSensitivity()) - rules.sensitivityMargin();
+            boolean ok = point.sensitivity() >= required - 1e-12;
             meets &= ok;
             parts.add(String.format(Locale.ROOT, "%s sensitivity %.3f (target %.2f, %d positives)%s", finding.key(),
-                    point.sensitivity(), point.targetSensitivity(), point.positives(), ok ? "" : " BELOW TARGET"));
+                    point.sensitivity(), point.targetSensitivity(), point.positives(), ok ? "" : String.format(Locale.ROOT,
+                            " BELOW TARGET: at least %.3f needed (max(target, TRIAGE_ROLLOUT_MIN_SENSITIVITY %.2f) - margin"
+                                    + " %.2f)", required, rules.minSensitivity(), rules.sensitivityMargin())));
         }
         return Optional.of(new Assessment("site calibration " + version.substring(at + 1) + ": "
                 + (parts.isEmpty() ? "no critical finding has an operating point" : String.join("; ", parts)),
