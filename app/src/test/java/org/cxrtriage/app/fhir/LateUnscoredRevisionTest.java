@@ -36,7 +36,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -178,11 +177,11 @@ class LateUnscoredRevisionTest {
         HttpResponse<String> response = http.send(server.as(Role.RADIOLOGIST, "/api/worklist")
                 .header("Accept", "application/json").build(), HttpResponse.BodyHandlers.ofString());
         assertEquals(200, response.statusCode(), response.body());
-        return Stream.of(json.readTree(response.body()).get("rows")).flatMap(rows -> {
-            List<JsonNode> list = new ArrayList<>();
-            rows.forEach(list::add);
-            return list.stream();
-        }).filter(r -> study.equals(r.get("studyUid").asText())).findFirst()
-                .orElseThrow(() -> new AssertionError("the study is not on the web worklist: " + response.body()));
+        for (JsonNode row : json.readTree(response.body()).get("rows")) {
+            if (study.equals(row.get("studyUid").asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("the study is not on the web worklist: " + response.body());
     }
 }
