@@ -1,5 +1,6 @@
 package org.cxrtriage.app.web;
 
+import org.cxrtriage.app.worklist.BusinessStatus;
 import org.cxrtriage.app.worklist.FeedbackRow;
 import org.cxrtriage.app.worklist.FindingRow;
 import org.cxrtriage.app.worklist.ImageRow;
@@ -38,10 +39,13 @@ final class WorklistJson {
 
     /**
      * One row. {@code reader}: who has claimed the study ("" when nobody reads it); {@code positive}:
-     * some finding is positive at its operating point (critical or not); {@code viewerUrl}: the
-     * study in the PACS viewer ("" when no viewer is configured).
+     * some finding is positive at its operating point (critical or not); {@code score}: the triage
+     * score, null unless the current revision's AI result decided the priority (as FHIR's
+     * triage-score extension: a not-scored or unreliable revision shows none, even when an earlier
+     * revision's score still holds the priority up); {@code viewerUrl}: the study in the PACS viewer
+     * ("" when no viewer is configured).
      */
-    record Row(String studyUid, String priority, boolean critical, boolean positive, double score, String status,
+    record Row(String studyUid, String priority, boolean critical, boolean positive, Double score, String status,
                String businessStatus, String reason, String patientName, String patientId, String age, String sex,
                String birthDate, String accession, String studyTime, String receivedAt, long waitingMinutes,
                String lastModified, String reader, String claimedAt, String firstOpenedAt, String reviewedAt,
@@ -75,7 +79,8 @@ final class WorklistJson {
         boolean inProgress = TaskStatus.IN_PROGRESS.code().equals(task.status());
         boolean reviewed = TaskStatus.COMPLETED.code().equals(task.status());
         return new Row(task.studyUid(), task.priority(), task.critical(),
-                entry.findings().stream().anyMatch(FindingRow::positive), task.triageScore(), task.status(),
+                entry.findings().stream().anyMatch(FindingRow::positive),
+                BusinessStatus.of(task.businessStatus()).aiDecides() ? task.triageScore() : null, task.status(),
                 task.businessStatus(), task.reason(), PersonName.parse(study.patientName()).display(),
                 text(study.patientId()), age(study.birthDate(), study.ageYears()), text(study.patientSex()),
                 study.birthDate() == null ? "" : study.birthDate().toString(), text(study.accession()),
