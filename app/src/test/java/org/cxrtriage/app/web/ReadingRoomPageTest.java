@@ -142,6 +142,11 @@ class ReadingRoomPageTest {
                 }
             }
             assertTrue(radiologist.find("#rows tbody tr td:nth-child(3)").isDisplayed(), "age stays visible");
+            Object clipped = radiologist.js("""
+                    return [...document.querySelectorAll('#rows tbody tr')].flatMap(tr => [tr.cells[0], tr.cells[2]])
+                      .filter(td => td.scrollWidth > td.clientWidth)
+                      .map(td => td.textContent.trim() + " " + td.scrollWidth + ">" + td.clientWidth);""");
+            assertEquals(List.of(), clipped, "priority and age/sex are never cut off beside an open study at " + width);
         });
         int before = radiologist.find("#list-pane").getSize().getWidth();
         new Actions(radiologist.browser()).dragAndDropBy(radiologist.find("#splitter"), 120, 0).perform();
