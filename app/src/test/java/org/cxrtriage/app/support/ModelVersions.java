@@ -27,7 +27,7 @@ public final class ModelVersions {
     }
 
     /**
-     * @param rejectsEveryImage the reference profile's image distance threshold is 0, so the
+     * @param rejectsEveryImage the reference profile's image distance threshold is 1e-9, so the
      *                          reliability verdict finds every image unlike the reference (unreliable)
      */
     public static Path reference(Path target, String version, boolean flagsEverything, boolean rejectsEveryImage)
@@ -40,7 +40,7 @@ public final class ModelVersions {
         ObjectNode profile = (ObjectNode) JSON.readTree(profileFile.toFile());
         profile.put("version", version);
         if (rejectsEveryImage) {
-            ((ObjectNode) profile.path("imageDistance")).put("threshold", 0.0);
+            ((ObjectNode) profile.path("imageDistance")).put("threshold", 1e-9);
         }
         JSON.writeValue(profileFile.toFile(), profile);
         profileSpec.put("version", version);

@@ -124,7 +124,7 @@ final class ProfileJson {
                 ? Optional.of(mahalanobis(root.path("embedding"), "embedding", file)) : Optional.empty();
         return new ReferenceProfile(text(root, "version", file), root.path("studyCount").asInt(),
                 root.path("createdFrom").asText(""), numeric, categorical, scores, rates, bands,
-                number(image, "threshold", file), keys, imageDistance, embedding,
+                positive(image, "threshold", "imageStatistics.threshold", file), keys, imageDistance, embedding,
                 required(root, "plausibility", file).path("maxConfident").asInt(), number(root, "referenceQuantile", file));
     }
 
@@ -143,7 +143,7 @@ final class ProfileJson {
                 throw problem(file, at + ".precision[" + i + "]", "must have " + mean.length + " values");
             }
         }
-        return new MahalanobisReference(mean, scale, precision, number(node, "threshold", file),
+        return new MahalanobisReference(mean, scale, precision, positive(node, "threshold", at + ".threshold", file),
                 number(node, "referenceQuantile", file), node.path("shrinkage").asDouble(Double.NaN));
     }
 
@@ -178,6 +178,15 @@ final class ProfileJson {
             throw problem(file, field, "is missing or not a number");
         }
         return node.path(field).asDouble();
+    }
+
+    /** A distance threshold: verdicts divide by it, so zero, negative or infinite would make them meaningless. */
+    private static double positive(JsonNode node, String field, String at, Path file) throws IOException {
+        double value = number(node, field, file);
+        if (!(value > 0) || Double.isInfinite(value)) {
+            throw problem(file, at, "must be a positive number, not " + value);
+        }
+        return value;
     }
 
     private static String text(JsonNode node, String field, Path file) throws IOException {

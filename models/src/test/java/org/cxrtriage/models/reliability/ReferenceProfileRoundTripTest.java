@@ -95,4 +95,18 @@ class ReferenceProfileRoundTripTest {
         assertTrue(error.getMessage().contains("reference-profile.json: imageStatistics is missing"), error.getMessage());
         assertTrue(error.getMessage().contains("rebuild the profile with ./cxr-triage calibrate"), error.getMessage());
     }
+
+    @Test
+    void aZeroDistanceThresholdIsRefusedAtLoadingNotDividedByInEveryVerdict() throws IOException {
+        Path file = dir.resolve("reference-profile.json");
+        Observations.profile(100, 3).write(file);
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode root = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(file.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) root.path("imageDistance")).put("threshold", 0.0);
+        json.writeValue(file.toFile(), root);
+
+        IOException error = assertThrows(IOException.class, () -> ReferenceProfile.read(file));
+
+        assertTrue(error.getMessage().contains("imageDistance.threshold must be a positive number, not 0.0"), error.getMessage());
+    }
 }
