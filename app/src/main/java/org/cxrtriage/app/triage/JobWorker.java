@@ -92,10 +92,29 @@ public final class JobWorker {
                 if (fatal(e)) {
                     throw (VirtualMachineError) e;
                 }
+                if (interruption(e)) {
+                    // Interrupted inside the database driver, which may have cleared the flag: end like any
+                    // interrupted worker (the supervisor starts another), rather than carry on as if nothing happened.
+                    return;
+                }
                 log.warn("triage worker could not reach the job queue: {}", SafeErrors.describe(e));
                 sleepQuietly(1000);
             }
         }
+    }
+
+    /** True when the failure is this thread's interruption, however wrapped (JDBC, NIO, I/O). */
+    static boolean interruption(Throwable failure) {
+        if (Thread.currentThread().isInterrupted()) {
+            return true;
+        }
+        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof InterruptedException || cause instanceof java.io.InterruptedIOException
+                    || cause instanceof java.nio.channels.ClosedByInterruptException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void run(TriageJob job) throws Exception {

@@ -102,6 +102,20 @@ class WorkerSurvivalTest {
         }
     }
 
+    /**
+     * The interrupt can land inside the database driver, which may clear the thread's flag and throw
+     * its own exception around it; the worker must still end (to be restarted), whatever the wrapping.
+     */
+    @Test
+    void anInterruptionWrappedByTheDriverStillEndsTheWorker() {
+        assertTrue(JobWorker.interruption(new java.sql.SQLException("interrupted", new InterruptedException())));
+        assertTrue(JobWorker.interruption(new RuntimeException(new java.sql.SQLException("channel",
+                new java.nio.channels.ClosedByInterruptException()))));
+        assertTrue(JobWorker.interruption(new java.io.UncheckedIOException(new java.io.InterruptedIOException())));
+        assertTrue(!JobWorker.interruption(new java.sql.SQLException("connection refused", "08001")),
+                "an unreachable database is not an interruption: the worker waits and tries again");
+    }
+
     private Path hugeImage() throws Exception {
         Path template = dir.resolve("template.dcm");
         Transcoder.write(PhantomSpec.chestCr(PhantomIdentity.newStudy(), 1).withSize(300, 300), Encoding.EXPLICIT_LITTLE_ENDIAN,
