@@ -230,10 +230,14 @@ class WorkstationSafetyPageTest {
                 .allMatch(tr -> tr.findElement(By.cssSelector("td:nth-child(4)")).getText().equals("study.view")));
         new Select(station.find("#audit-actor")).selectByValue("radiologist");
         station.waiting().until(d -> d.findElements(By.cssSelector("#audit-full tbody tr")).size() == radiologistViews);
-        String yesterday = LocalDate.now(ZoneId.systemDefault()).minusDays(1).toString();
+        // The day the looks were recorded, not "now": a run that crosses midnight must still find them.
+        LocalDate recorded = ((java.time.OffsetDateTime) server.query("SELECT MAX(recorded_at) FROM audit_record"
+                + " WHERE action = 'study.view' AND actor = 'radiologist' AND study_uid = ?", study).get(0).get(0))
+                .atZoneSameInstant(ZoneId.systemDefault()).toLocalDate();
+        String yesterday = recorded.minusDays(1).toString();
         setDates(yesterday, yesterday);
         station.waiting().until(d -> d.findElements(By.cssSelector("#audit-full tbody tr")).isEmpty());
-        String today = LocalDate.now(ZoneId.systemDefault()).toString();
+        String today = recorded.toString();
         setDates(today, today);
         station.waiting().until(d -> d.findElements(By.cssSelector("#audit-full tbody tr")).size() == radiologistViews);
         station.screenshots("08-compliance-filtered");
